@@ -1,0 +1,242 @@
+"""Consequence annotations: VEP CSQ, bcftools BCSQ, SnpEff ANN; bcftools csq for raw files.
+
+Parsers turn INFO strings into ``TranscriptAnnotation`` per ALT allele. Which transcript a
+decision uses is chosen by ``pick_annotation``: MANE Select first, then the panel's
+transcript; consequences on other transcripts are never used for panel decisions.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from urllib.parse import unquote
+
+from .errors import InputError
+from .models import TranscriptAnnotation
+
+_FORMAT_IN_DESCRIPTION = re.compile(r"Format:\s*'?([^'\">]+)")
+
+AA3 = {
+    "A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu",
+    "G": "Gly", "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe",
+    "P": "Pro", "S": "Ser", "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "*": "Ter",
+}
+
+_BCSQ_TERMS = {
+    "missense": "missense_variant",
+    "synonymous": "synonymous_variant",
+    "stop_gained": "stop_gained",
+    "stop_lost": "stop_lost",
+    "start_lost": "start_lost",
+    "frameshift": "frameshift_variant",
+    "inframe_insertion": "inframe_insertion",
+    "inframe_deletion": "inframe_deletion",
+    "inframe_altering": "protein_altering_variant",
+    "splice_acceptor": "splice_acceptor_variant",
+    "splice_donor": "splice_donor_variant",
+    "splice_region": "splice_region_variant",
+    "stop_retained": "stop_retained_variant",
+    "5_prime_utr": "5_prime_UTR_variant",
+    "3_prime_utr": "3_prime_UTR_variant",
+    "intron": "intron_variant",
+    "non_coding": "non_coding_transcript_variant",
+    "coding_sequence": "coding_sequence_variant",
+}
+
+TRUNCATING = frozenset(
+    {
+        "stop_gained",
+        "frameshift_variant",
+        "splice_acceptor_variant",
+        "splice_donor_variant",
+        "start_lost",
+        "transcript_ablation",
+    }
+)
+
+
+def unversioned(accession: str) -> str:
+    return accession.split(".", 1)[0]
+
+
+def field_names(description: str) -> list[str]:
+    """Field names from a CSQ/ANN/BCSQ INFO description ("... Format: A|B|C")."""
+    m = _FORMAT_IN_DESCRIPTION.search(description)
+    if not m:
+        return []
+    return [name.strip() for name in m.group(1).split("|")]
+
+
+def vep_alleles(ref: str, alts: Sequence[str]) -> list[str]:
+    """The allele strings VEP writes: the shared first base trimmed, '-' when empty."""
+    alleles = [ref, *alts]
+    if len(ref) > 1 or any(len(a) > 1 for a in alts):
+        if all(a and a[0] == ref[0] for a in alleles):
+            return [a[1:] or "-" for a in alts]
+    return list(alts)
+
+
+def _float_or_none(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _after_colon(text: str) -> str:
+    return unquote(text.split(":", 1)[1]) if ":" in text else unquote(text)
+
+
+def parse_csq(
+    value: str, names: list[str], ref: str, alts: Sequence[str]
+) -> dict[int, list[TranscriptAnnotation]]:
+    """VEP CSQ -> annotations by 1-based ALT index."""
+    index = {n: i for i, n in enumerate(names)}
+    trimmed = vep_alleles(ref, alts)
+    out: dict[int, list[TranscriptAnnotation]] = {}
+
+    def get(fields: list[str], *keys: str) -> str:
+        for key in keys:
+            i = index.get(key)
+            if i is not None and i < len(fields) and fields[i]:
+                return fields[i]
+        return ""
+
+    for entry in value.split(","):
+        fields = entry.split("|")
+        allele_num = get(fields, "ALLELE_NUM")
+        if allele_num.isdigit():
+            which = int(allele_num)
+        else:
+            allele = get(fields, "Allele")
+            matches = [i + 1 for i, a in enumerate(trimmed) if a == allele]
+            if not matches:
+                matches = [i + 1 for i, a in enumerate(alts) if a == allele]
+            if not matches:
+                continue
+            which = matches[0]
+        gnomad = get(fields, "gnomADe_AF", "gnomAD_AF", "gnomADg_AF", "MAX_AF")
+        out.setdefault(which, []).append(
+            TranscriptAnnotation(
+                source="CSQ",
+                gene=get(fields, "SYMBOL"),
+                transcript=get(fields, "Feature"),
+                consequences=tuple(get(fields, "Consequence").split("&")),
+                hgvs_c=_after_colon(get(fields, "HGVSc")),
+                hgvs_p=_after_colon(get(fields, "HGVSp")),
+                mane_select=bool(get(fields, "MANE_SELECT", "MANE")),
+                gnomad_af=_float_or_none(gnomad) if gnomad else None,
+            )
+        )
+    return out
+
+
+def parse_ann(value: str, alts: Sequence[str]) -> dict[int, list[TranscriptAnnotation]]:
+    """SnpEff ANN (Allele|Annotation|Impact|Gene_Name|Gene_ID|Feature_Type|Feature_ID|...)."""
+    out: dict[int, list[TranscriptAnnotation]] = {}
+    for entry in value.split(","):
+        f = entry.split("|")
+        if len(f) < 11 or f[0] not in alts:
+            continue
+        out.setdefault(alts.index(f[0]) + 1, []).append(
+            TranscriptAnnotation(
+                source="ANN",
+                gene=f[3],
+                transcript=f[6],
+                consequences=tuple(f[1].split("&")),
+                hgvs_c=f[9],
+                hgvs_p=f[10],
+            )
+        )
+    return out
+
+
+def bcsq_protein(aa_change: str) -> str:
+    """'12G>D' -> 'p.Gly12Asp'; '12G' (synonymous) -> 'p.Gly12='; otherwise ''."""
+    m = re.fullmatch(r"(\d+)([A-Z*])(?:>(\d+)?([A-Z*]))?", aa_change)
+    if not m:
+        return ""
+    codon, ref_aa, _, alt_aa = m.groups()
+    if ref_aa not in AA3 or (alt_aa and alt_aa not in AA3):
+        return ""
+    if alt_aa is None or alt_aa == ref_aa:
+        return f"p.{AA3[ref_aa]}{codon}="
+    return f"p.{AA3[ref_aa]}{codon}{AA3[alt_aa]}"
+
+
+def parse_bcsq(
+    value: str, pos: int, ref: str, alts: Sequence[str]
+) -> dict[int, list[TranscriptAnnotation]]:
+    """bcftools BCSQ; the allele is matched through its genomic dna_change field."""
+    out: dict[int, list[TranscriptAnnotation]] = {}
+    for entry in value.split(","):
+        f = entry.split("|")
+        if not f or f[0].startswith("@") or len(f) < 5:
+            continue
+        consequence = f[0].lstrip("*")
+        aa_change = f[5] if len(f) > 5 else ""
+        dna_change = f[6] if len(f) > 6 else ""
+        which = 1
+        m = re.match(r"(\d+)([ACGTN]+)>([ACGTN]+)", dna_change)
+        if m and len(alts) > 1:
+            for i, alt in enumerate(alts, start=1):
+                if alt.endswith(m.group(3)) or m.group(3).endswith(alt):
+                    which = i
+                    break
+        terms = tuple(_BCSQ_TERMS.get(c, c) for c in consequence.split("&"))
+        out.setdefault(which, []).append(
+            TranscriptAnnotation(
+                source="BCSQ",
+                gene=f[1],
+                transcript=f[2],
+                consequences=terms,
+                hgvs_c="",
+                hgvs_p=bcsq_protein(aa_change),
+            )
+        )
+    return out
+
+
+def pick_annotation(
+    annotations: Iterable[TranscriptAnnotation], transcripts: Iterable[str]
+) -> TranscriptAnnotation | None:
+    """MANE Select first, then the panel's transcript; None when neither is annotated."""
+    wanted = {unversioned(t) for t in transcripts if t}
+    on_panel = [a for a in annotations if unversioned(a.transcript) in wanted or a.mane_select]
+    if not on_panel:
+        return None
+    on_panel.sort(key=lambda a: (not a.mane_select, unversioned(a.transcript) not in wanted))
+    return on_panel[0]
+
+
+def annotate_with_csq(path: Path, fasta: Path, gff3: Path, workdir: Path | None = None) -> Path:
+    """Run the bcftools csq bundled in pysam; returns a BCF with BCSQ in INFO.
+
+    ``--local-csq`` judges each record on its own: somatic calls carry no phase.
+    """
+    import pysam.bcftools
+
+    directory = Path(workdir or tempfile.mkdtemp(prefix="mapk_filter_csq_"))
+    out = directory / (path.name.split(".")[0] + ".csq.bcf")
+    try:
+        pysam.bcftools.csq(
+            "--local-csq",
+            "--force",
+            "--phase",
+            "a",
+            "-f",
+            str(fasta),
+            "-g",
+            str(gff3),
+            "-O",
+            "b",
+            "-o",
+            str(out),
+            str(path),
+            catch_stdout=False,
+        )
+    except pysam.utils.SamtoolsError as exc:
+        raise InputError(str(path), f"bcftools csq failed: {exc}") from exc
+    return out

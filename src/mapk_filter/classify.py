@@ -1,0 +1,305 @@
+"""Panel record -> Finding: which rule matched, the status, the reason code and QC caveats.
+
+Knows the panel and the trial rules, never the patient: the same record always gets the
+same finding, whoever it belongs to.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from .annotate import TRUNCATING, pick_annotation
+from .models import FileAccounting, Finding, SampleResult, SmallVariant, Status
+from .panel import Hotspot, Panel, normalise_chrom
+from .readers.small import SmallVariantScan
+from .rules import TrialRules, VariantRule
+from .settings import Filters
+
+SYNONYMOUS = frozenset({"synonymous_variant", "stop_retained_variant"})
+RULE_STATUSES = frozenset({Status.QUALIFYING, Status.REVIEW, Status.EXCLUSION})
+
+
+def trim_alleles(pos: int, ref: str, alt: str) -> tuple[int, str, str]:
+    """Drop bases shared by REF and ALT (suffix, then prefix), keeping one anchor base.
+
+    A split multi-allelic record (REF=GA, ALT=TA) becomes the SNV it is (G>T).
+    """
+    while len(ref) > 1 and len(alt) > 1 and ref[-1] == alt[-1]:
+        ref, alt = ref[:-1], alt[:-1]
+    while len(ref) > 1 and len(alt) > 1 and ref[0] == alt[0]:
+        ref, alt, pos = ref[1:], alt[1:], pos + 1
+    return pos, ref, alt
+
+
+def alteration_type(ref: str, alt: str) -> str:
+    if len(ref) == len(alt) == 1:
+        return "snv"
+    if len(ref) == len(alt):
+        return "mnv"
+    return "indel"
+
+
+@dataclass(frozen=True)
+class _Match:
+    status: Status
+    reason: str
+    classification: str
+    rule_id: str | None = None
+    routes: tuple[str, ...] = ()
+
+
+class Classifier:
+    """Classifies the small-variant records of one genome build."""
+
+    def __init__(self, panel: Panel, rules: TrialRules, filters: Filters, build: str) -> None:
+        self.panel = panel
+        self.rules = rules
+        self.filters = filters
+        self.build = build
+
+    def _variant_rule(
+        self, rules: tuple[VariantRule, ...], gene: str, kind: str, hotspot: Hotspot | None
+    ) -> VariantRule | None:
+        """The first rule for this gene and kind; hotspot rules also check the category."""
+        for rule in rules:
+            if gene not in rule.genes or rule.match != kind:
+                continue
+            if kind == "hotspot" and hotspot is not None:
+                if hotspot.category not in rule.categories:
+                    continue
+                if rule.protein_changes and hotspot.hgvs_p not in rule.protein_changes:
+                    continue
+            return rule
+        return None
+
+    def _routes(self, gene: str, kind: str) -> tuple[str, ...]:
+        return tuple(r.subprotocol for r in self.rules.routing if gene in r.genes and kind in r.match)
+
+    def _match(self, variant: SmallVariant, gene: str) -> tuple[_Match, dict[str, str]]:
+        chrom = normalise_chrom(variant.chrom)
+        pos, ref, alt = trim_alleles(variant.pos, variant.ref, variant.alt)
+        panel_gene = self.panel.genes[gene]
+        annotation = pick_annotation(
+            [a for a in variant.annotations if a.gene in ("", gene)],
+            (panel_gene.refseq_mane, panel_gene.ensembl_mane),
+        )
+        hgvs = {
+            "transcript": annotation.transcript if annotation else panel_gene.refseq_mane,
+            "hgvs_c": annotation.hgvs_c if annotation else "",
+            "hgvs_p": annotation.hgvs_p if annotation else "",
+            "consequence": "&".join(annotation.consequences) if annotation else "",
+        }
+        consequences = set(annotation.consequences) if annotation else set()
+        hotspot = self.panel.hotspot_for(self.build, chrom, pos, ref, alt)
+        if hotspot is None and annotation and annotation.hgvs_p and not consequences & SYNONYMOUS:
+            hotspot = self.panel.hotspot_by_protein(gene, annotation.hgvs_p)
+        if hotspot is not None:
+            hgvs["hgvs_p"] = hgvs["hgvs_p"] or hotspot.hgvs_p
+            hgvs["hgvs_c"] = hgvs["hgvs_c"] or hotspot.hgvs_c
+            hgvs["transcript"] = hotspot.transcript if not annotation else hgvs["transcript"]
+            return self._hotspot_match(gene, hotspot), hgvs
+        if annotation is None:
+            return _Match(
+                Status.VUS,
+                "not_interpretable_without_annotation",
+                f"{gene}: no consequence annotation on the panel transcript and not a known "
+                "hotspot allele; could not be interpreted",
+            ), hgvs
+        if consequences & SYNONYMOUS:
+            codon = _codon_of(annotation.hgvs_p)
+            at_hotspot = codon is not None and codon in self.panel.hotspot_codons(gene)
+            return _Match(
+                Status.BENIGN,
+                "synonymous_at_hotspot_codon" if at_hotspot else "synonymous",
+                f"{gene} {annotation.hgvs_p or 'synonymous'}: synonymous"
+                + (" change at a hotspot codon, not a hotspot" if at_hotspot else " change"),
+            ), hgvs
+        if consequences & TRUNCATING:
+            rule = self._variant_rule(self.rules.review, gene, "truncating", None)
+            routes = self._routes(gene, "truncating")
+            if rule is not None:
+                return _Match(
+                    Status.REVIEW, "truncating",
+                    f"{gene} {annotation.hgvs_p or annotation.hgvs_c}: truncating "
+                    f"({', '.join(sorted(consequences & TRUNCATING))}), loss of function",
+                    rule.id, routes,
+                ), hgvs
+        if annotation.gnomad_af is not None and annotation.gnomad_af >= self.filters.benign_population_af:
+            return _Match(
+                Status.BENIGN, "common_polymorphism",
+                f"{gene}: population allele frequency {annotation.gnomad_af:g} "
+                f">= {self.filters.benign_population_af:g}",
+            ), hgvs
+        return _Match(
+            Status.VUS, "no_rule_matched",
+            f"{gene} {annotation.hgvs_p or annotation.hgvs_c or ''}".strip()
+            + f" ({hgvs['consequence'] or 'no consequence'}): no trial rule matches",
+        ), hgvs
+
+    def _hotspot_match(self, gene: str, hotspot: Hotspot) -> _Match:
+        label = f"{gene} {hotspot.hgvs_p} ({hotspot.short})"
+        exclusion = self._variant_rule(self.rules.exclusions, gene, "hotspot", hotspot)
+        if exclusion is not None:
+            return _Match(
+                Status.EXCLUSION,
+                "venetoclax_resistance",
+                f"{label}: {exclusion.name}",
+                exclusion.id,
+            )
+        # A recurrent nonsense allele is loss of function: it meets the truncating rules.
+        kind = "truncating" if hotspot.category == "loss_of_function" else "hotspot"
+        routes = self._routes(gene, kind) if hotspot.category != "other" else ()
+        review = self._variant_rule(self.rules.review, gene, kind, hotspot)
+        if review is not None:
+            return _Match(
+                Status.REVIEW,
+                "truncating" if kind == "truncating" else "hotspot",
+                f"{label}: {hotspot.category.replace('_', ' ')} hotspot "
+                f"({review.name[0].lower()}{review.name[1:]})",
+                review.id,
+                routes,
+            )
+        if routes:
+            return _Match(
+                Status.VUS,
+                "other_subprotocol_hotspot",
+                f"{label}: {hotspot.category} hotspot, not a sub-protocol B alteration; "
+                f"entry criterion of sub-protocol {', '.join(routes)}",
+                None,
+                routes,
+            )
+        return _Match(
+            Status.VUS,
+            "hotspot_without_rule",
+            f"{label}: recurrent hotspot ({hotspot.category}) that no trial rule lists",
+        )
+
+    def caveats(self, variant: SmallVariant) -> list[tuple[str, str]]:
+        """QC problems as (reason code, words), most decisive first."""
+        f = self.filters
+        found: list[tuple[str, str]] = []
+        failed = [x for x in variant.filters if x not in f.pass_filters]
+        if failed:
+            found.append(("caller_filter", f"filtered by the caller ({';'.join(failed)})"))
+        normal = variant.normal
+        if (
+            normal is not None
+            and normal.vaf is not None
+            and normal.vaf >= f.germline_min_normal_vaf
+            and (normal.alt_reads or 0) >= f.germline_min_normal_alt_reads
+        ):
+            found.append(
+                ("possible_germline",
+                 f"possibly germline: present in the matched normal (VAF {normal.vaf:.2f}, "
+                 f"{normal.alt_reads} reads)")
+            )
+        t = variant.tumor
+        if t.depth is None:
+            found.append(("no_depth", "the file gives no read depth for the tumour"))
+        elif t.depth < f.min_depth:
+            found.append(("low_depth", f"low depth ({t.depth} < {f.min_depth})"))
+        if t.alt_reads is not None and t.alt_reads < f.min_alt_reads:
+            found.append(("low_alt_reads", f"few alt reads ({t.alt_reads} < {f.min_alt_reads})"))
+        if t.vaf is not None and t.vaf < f.min_vaf:
+            found.append(("low_vaf", f"low VAF ({t.vaf:.3f} < {f.min_vaf})"))
+        return found
+
+    def classify(
+        self, variant: SmallVariant, genes: tuple[str, ...], sample_id: str, source_file: str
+    ) -> Finding:
+        if variant.alt in ("*", "<NON_REF>") or variant.alt.startswith("<"):
+            return Finding(
+                sample_id=sample_id, source_file=source_file, gene=genes[0],
+                alteration_type="symbolic", genomic=variant.genomic, status=Status.FILTERED,
+                reason="filtered:symbolic_allele",
+                classification=f"{genes[0]}: symbolic or spanning allele {variant.alt}, "
+                "not a small variant", filters=variant.filters,
+                record_number=variant.record_number,
+            )
+        annotated_genes = [a.gene for a in variant.annotations if a.gene in genes]
+        gene = annotated_genes[0] if annotated_genes else genes[0]
+        match, hgvs = self._match(variant, gene)
+        status, reason, would_be = match.status, match.reason, None
+        caveats: tuple[str, ...] = ()
+        if match.status != Status.BENIGN:
+            problems = self.caveats(variant)
+            if problems:
+                caveats = tuple(words for _, words in problems)
+                would_be, status = match.status, Status.FILTERED
+                reason = f"filtered:{problems[0][0]}"
+        _, ref, alt = trim_alleles(variant.pos, variant.ref, variant.alt)
+        return Finding(
+            sample_id=sample_id,
+            source_file=source_file,
+            gene=gene,
+            alteration_type=alteration_type(ref, alt),
+            genomic=variant.genomic,
+            status=status,
+            reason=reason,
+            classification=match.classification,
+            rule_id=match.rule_id,
+            would_be=would_be,
+            caveats=caveats,
+            vaf=variant.tumor.vaf,
+            depth=variant.tumor.depth,
+            alt_reads=variant.tumor.alt_reads,
+            normal_vaf=None if variant.normal is None else variant.normal.vaf,
+            filters=variant.filters,
+            record_number=variant.record_number,
+            routes=match.routes,
+            **hgvs,
+        )
+
+
+def _codon_of(hgvs_p: str) -> int | None:
+    digits = "".join(ch if ch.isdigit() else " " for ch in hgvs_p).split()
+    return int(digits[0]) if digits else None
+
+
+def classify_scan(
+    scan: SmallVariantScan,
+    panel: Panel,
+    rules: TrialRules,
+    filters: Filters,
+    *,
+    sample_id: str,
+    patient_id: str,
+    sha256: str,
+) -> SampleResult:
+    classifier = Classifier(panel, rules, filters, scan.build)
+    findings = tuple(
+        classifier.classify(variant, genes, sample_id, str(scan.path))
+        for variant, genes in scan.variants
+    )
+    counts = Counter(f.reason if f.status == Status.FILTERED else str(f.status) for f in findings)
+    notes = list(scan.notes)
+    if not scan.annotation_sources:
+        notes.append(
+            "no consequence annotation (CSQ/ANN/BCSQ) and no reference configured: known "
+            "hotspot alleles were matched by coordinate; other variants could not be interpreted"
+        )
+    return SampleResult(
+        sample_id=sample_id,
+        patient_id=patient_id,
+        path=str(scan.path),
+        kind="small_variants",
+        genome_build=scan.build,
+        sha256=sha256,
+        findings=findings,
+        accounting=FileAccounting(
+            sample_id=sample_id,
+            path=str(scan.path),
+            kind="small_variants",
+            records_read=scan.records_read,
+            alleles=scan.alleles,
+            outside_panel=scan.outside_panel,
+            by_status=dict(sorted(counts.items())),
+            region_query=scan.region_query,
+        ),
+        notes=tuple(notes),
+        caller=scan.facts.caller,
+        tumor_sample=scan.tumor_sample,
+        normal_sample=scan.normal_sample,
+    )
+

@@ -1,0 +1,166 @@
+"""Command line: one subcommand per workflow stage; each calls one package function."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import MapkFilterError
+from .settings import Filters, Reference
+
+
+def _add_data_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--panel-dir", type=Path, help="panel folder (default: bundled panel)")
+    p.add_argument("--rules", type=Path, help="trial rules YAML (default: bundled sub-protocol B)")
+
+
+def _add_filter_options(p: argparse.ArgumentParser) -> None:
+    """One option per Filters field, so thresholds have a single definition."""
+    group = p.add_argument_group("filters (defaults in brackets)")
+    for f in dataclasses.fields(Filters):
+        default = getattr(Filters(), f.name)
+        flag = "--" + f.name.replace("_", "-")
+        if isinstance(default, tuple):
+            group.add_argument(flag, type=lambda s: tuple(x for x in s.split(",") if x),
+                               default=default, help=f"comma-separated [{','.join(default)}]")
+        else:
+            group.add_argument(flag, type=type(default), default=default, help=f"[{default}]")
+
+
+def _filters(args: argparse.Namespace) -> Filters:
+    return Filters(**{f.name: getattr(args, f.name) for f in dataclasses.fields(Filters)})
+
+
+def cmd_panel_check(args: argparse.Namespace) -> int:
+    from .checks import check_data
+
+    problems, summary = check_data(args.panel_dir, args.rules)
+    for problem in problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    print(summary)
+    return 1 if problems else 0
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    from .pipeline import classify_sample
+
+    result, error = classify_sample(
+        sample_sheet=args.sample_sheet,
+        sample_id=args.sample_id,
+        default_build=args.default_build,
+        filters=_filters(args),
+        reference=Reference(fasta=args.fasta, gff3=args.gff3),
+        panel_dir=args.panel_dir,
+        rules_path=args.rules,
+        out=args.out,
+    )
+    if error:
+        print(f"mapk-filter: error: {error}", file=sys.stderr)
+    acc = result.accounting
+    print(
+        f"{result.sample_id}: {acc.alleles} alleles, {acc.outside_panel} outside the panel, "
+        f"{acc.in_panel} in the panel {dict(acc.by_status)}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    from .pipeline import decide_patient
+
+    report = decide_patient(
+        patient_sheet=args.patient_sheet,
+        sample_sheet=args.sample_sheet,
+        patient_id=args.patient_id,
+        sample_results=args.sample_results,
+        out_dir=args.out_dir,
+        panel_dir=args.panel_dir,
+        rules_path=args.rules,
+    )
+    print(f"{report['patient_id']}: {report['decision']}", file=sys.stderr)
+    return 0
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from .reports.html import render_patient
+    from .reports.patient import atomic_write
+
+    report = json.loads(args.report.read_text(encoding="utf-8"))
+    atomic_write(args.out, render_patient(report))
+    return 0
+
+
+def cmd_summarize(args: argparse.Namespace) -> int:
+    from .pipeline import summarize_batch
+
+    sheet_errors = json.loads(args.sheet_errors) if args.sheet_errors else []
+    summarize_batch(args.reports, args.out_dir, sheet_errors)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mapk-filter",
+        description="Screen ALL/LBL variant files for HEM-iSMART sub-protocol B (MAPK/SRC).",
+    )
+    parser.add_argument("--version", action="version", version=f"mapk-filter {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    panel = sub.add_parser("panel", help="curated panel and trial rules data")
+    panel_sub = panel.add_subparsers(dest="panel_command", required=True, metavar="ACTION")
+    check = panel_sub.add_parser("check", help="validate panel, hotspots and rules together")
+    _add_data_options(check)
+    check.set_defaults(func=cmd_panel_check)
+
+    classify = sub.add_parser("classify", help="read and classify one input file")
+    classify.add_argument("--sample-sheet", type=Path, required=True)
+    classify.add_argument("--sample-id", required=True)
+    classify.add_argument("--default-build", default="GRCh38", choices=("GRCh38", "GRCh37"),
+                          help="build of rows whose genome_build is empty [GRCh38]")
+    classify.add_argument("--fasta", type=Path, help="reference FASTA for bcftools csq")
+    classify.add_argument("--gff3", type=Path, help="Ensembl GFF3 for bcftools csq")
+    classify.add_argument("--out", type=Path, required=True, help="sample result JSON")
+    _add_data_options(classify)
+    _add_filter_options(classify)
+    classify.set_defaults(func=cmd_classify)
+
+    decide = sub.add_parser("decide", help="decide one patient: report.json + variants.tsv")
+    decide.add_argument("--patient-sheet", type=Path, required=True)
+    decide.add_argument("--sample-sheet", type=Path, required=True)
+    decide.add_argument("--patient-id", required=True)
+    decide.add_argument("--sample-results", type=Path, nargs="*", default=[])
+    decide.add_argument("--out-dir", type=Path, required=True)
+    _add_data_options(decide)
+    decide.set_defaults(func=cmd_decide)
+
+    render = sub.add_parser("render", help="render report.json as report.html")
+    render.add_argument("--report", type=Path, required=True)
+    render.add_argument("--out", type=Path, required=True)
+    render.set_defaults(func=cmd_render)
+
+    summarize = sub.add_parser("summarize", help="batch summary.tsv and summary.html")
+    summarize.add_argument("--reports", type=Path, nargs="*", default=[])
+    summarize.add_argument("--out-dir", type=Path, required=True)
+    summarize.add_argument(
+        "--sheet-errors", help="JSON list of sheet rows left out of the run, with why"
+    )
+    summarize.set_defaults(func=cmd_summarize)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except MapkFilterError as exc:
+        print(f"mapk-filter: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

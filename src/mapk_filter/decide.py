@@ -1,0 +1,197 @@
+"""A patient's findings + clinical sheet -> Decision with every reason (SPEC §3).
+
+Knows findings and clinical values, never files: the sample results arrive already read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .models import CriterionStatus, Decision, Finding, SampleResult, Status
+from .rules import ClinicalCriterion, TrialRules
+from .sheets import Patient
+
+_RULE_STATUSES = (Status.QUALIFYING, Status.REVIEW, Status.EXCLUSION)
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    id: str
+    name: str
+    field: str
+    status: CriterionStatus
+    value: float | str | None
+    expectation: str
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "field": self.field,
+            "status": str(self.status),
+            "value": self.value,
+            "expected": self.expectation,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class PatientDecision:
+    patient_id: str
+    decision: Decision
+    reasons: tuple[str, ...]
+    clinical: tuple[CriterionResult, ...]
+    findings: tuple[Finding, ...]  # every finding of every file, clinical ones first
+    other_subprotocols: tuple[dict[str, str], ...]
+    samples: tuple[SampleResult, ...]
+
+    @property
+    def decisive_findings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if _effective(f) in _RULE_STATUSES)
+
+
+def _effective(finding: Finding) -> Status:
+    """The rule status of a finding, whether or not a QC filter demoted it."""
+    return finding.would_be if finding.status == Status.FILTERED and finding.would_be else finding.status
+
+
+def judge(criterion: ClinicalCriterion, value: float | str | None) -> CriterionStatus:
+    if value is None:
+        return CriterionStatus.UNKNOWN
+    if criterion.one_of is not None:
+        return CriterionStatus.MET if str(value) in criterion.one_of else CriterionStatus.NOT_MET
+    number = float(value)
+    ok = (
+        (criterion.min is None or number >= criterion.min)
+        and (criterion.max is None or number <= criterion.max)
+        and (criterion.below is None or number < criterion.below)
+    )
+    return CriterionStatus.MET if ok else CriterionStatus.NOT_MET
+
+
+def judge_clinical(patient: Patient, rules: TrialRules) -> tuple[CriterionResult, ...]:
+    return tuple(
+        CriterionResult(
+            id=c.id,
+            name=c.name,
+            field=c.field,
+            status=judge(c, patient.value(c.field)),
+            value=patient.value(c.field),
+            expectation=c.expectation,
+            source=c.source,
+        )
+        for c in rules.clinical
+    )
+
+
+def drug_response_finding(patient: Patient, rules: TrialRules) -> tuple[Finding | None, str]:
+    """The ex vivo dasatinib IC50 as a listed finding when below the rule's threshold."""
+    rule = rules.listed_rule("drug_response")
+    if rule is None or rule.clinical_field is None or rule.below is None:
+        return None, "the rules list no drug-response criterion"
+    value = patient.value(rule.clinical_field)
+    if value is None:
+        return None, "no ex vivo dasatinib IC50 given"
+    ic50 = float(value)
+    if ic50 >= rule.below:
+        return None, f"ex vivo dasatinib IC50 {ic50:g} nM is not below {rule.below:g} nM"
+    return (
+        Finding(
+            sample_id="clinical",
+            source_file="patient sheet",
+            gene="",
+            alteration_type="drug_response",
+            genomic="",
+            status=Status.QUALIFYING,
+            reason="ic50_below_threshold",
+            classification=f"ex vivo dasatinib IC50 {ic50:g} nM < {rule.below:g} nM",
+            rule_id=rule.id,
+        ),
+        "",
+    )
+
+
+def _label(f: Finding) -> str:
+    what = f.classification
+    where = f" [{f.sample_id}]" if f.sample_id != "clinical" else ""
+    rule = f" (rule {f.rule_id})" if f.rule_id else ""
+    return f"{what}{rule}{where}"
+
+
+def _routing(findings: tuple[Finding, ...]) -> tuple[dict[str, str], ...]:
+    routes: dict[str, list[str]] = {}
+    for f in findings:
+        if f.status == Status.BENIGN:
+            continue
+        for sub in f.routes:
+            text = f.classification.split(":")[0]
+            if f.status == Status.FILTERED:
+                text += f" (with caveat: {'; '.join(f.caveats)})"
+            if text not in routes.setdefault(sub, []):
+                routes[sub].append(text)
+    return tuple(
+        {"subprotocol": sub, "reason": "; ".join(texts)} for sub, texts in sorted(routes.items())
+    )
+
+
+def decide(
+    patient: Patient, samples: tuple[SampleResult, ...], rules: TrialRules
+) -> PatientDecision:
+    clinical = judge_clinical(patient, rules)
+    ic50_finding, ic50_note = drug_response_finding(patient, rules)
+    findings = ((ic50_finding,) if ic50_finding else ()) + tuple(
+        f for s in samples for f in s.findings
+    )
+
+    def having(effective: Status, clean: bool) -> list[Finding]:
+        return [
+            f
+            for f in findings
+            if _effective(f) == effective and (f.status == effective) == clean
+        ]
+
+    listed, listed_qc = having(Status.QUALIFYING, True), having(Status.QUALIFYING, False)
+    review, review_qc = having(Status.REVIEW, True), having(Status.REVIEW, False)
+    excluded, excluded_qc = having(Status.EXCLUSION, True), having(Status.EXCLUSION, False)
+    not_met = [c for c in clinical if c.status == CriterionStatus.NOT_MET]
+    unknown = [c for c in clinical if c.status == CriterionStatus.UNKNOWN]
+    errors = [s for s in samples if s.accounting.error]
+
+    reasons: list[str] = []
+    reasons += [f"exclusion: {_label(f)}" for f in excluded]
+    reasons += [f"clinical criterion not met: {c.name} (value: {c.value})" for c in not_met]
+    reasons += [f"input file could not be read: {s.accounting.error}" for s in errors]
+    reasons += [f"listed finding: {_label(f)}" for f in listed]
+    reasons += [f"listed finding with QC caveat ({'; '.join(f.caveats)}): {_label(f)}"
+                for f in listed_qc]
+    reasons += [f"exclusion finding with QC caveat ({'; '.join(f.caveats)}): {_label(f)}"
+                for f in excluded_qc]
+    reasons += [f"pathway finding for sponsor review: {_label(f)}" for f in review]
+    reasons += [f"pathway finding for sponsor review, with QC caveat "
+                f"({'; '.join(f.caveats)}): {_label(f)}" for f in review_qc]
+    reasons += [f"clinical criterion unknown: {c.name} (no value)" for c in unknown]
+    if ic50_note:
+        reasons.append(ic50_note)
+
+    if excluded:
+        decision = Decision.NOT_CANDIDATE
+    elif not_met:
+        decision = Decision.NOT_CANDIDATE
+    elif listed and not (unknown or errors or excluded_qc):
+        decision = Decision.CANDIDATE
+    elif listed or listed_qc or review or review_qc or excluded_qc or errors:
+        decision = Decision.REVIEW
+    else:
+        decision = Decision.NOT_CANDIDATE
+        reasons.insert(0, "no qualifying or reviewable finding")
+    return PatientDecision(
+        patient_id=patient.patient_id,
+        decision=decision,
+        reasons=tuple(reasons),
+        clinical=clinical,
+        findings=findings,
+        other_subprotocols=_routing(findings),
+        samples=samples,
+    )

@@ -1,0 +1,228 @@
+"""Typed records passed between stages: reader -> classify -> decide -> reports.
+
+Each stage's output is a frozen dataclass that serialises to plain JSON with
+``to_dict`` and back with ``from_dict``, so Snakemake can cache it on disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    """What a panel record means for sub-protocol B (SPEC §6)."""
+
+    QUALIFYING = "qualifying"  # listed by the rules for sub-protocol B
+    REVIEW = "review"  # pathway alteration that needs sponsor review
+    EXCLUSION = "exclusion"  # excludes from sub-protocol B (BCL2 resistance)
+    VUS = "vus"  # in the panel, no rule matched
+    BENIGN = "benign"  # synonymous, common polymorphism, ...
+    FILTERED = "filtered"  # failed a QC filter; ``reason`` says which
+
+
+class CriterionStatus(StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+    UNKNOWN = "unknown"
+
+
+class Decision(StrEnum):
+    CANDIDATE = "candidate"
+    REVIEW = "review"
+    NOT_CANDIDATE = "not_candidate"
+
+
+@dataclass(frozen=True)
+class TranscriptAnnotation:
+    """One transcript consequence from VEP CSQ, bcftools BCSQ or SnpEff ANN."""
+
+    source: str  # "CSQ" | "BCSQ" | "ANN"
+    gene: str
+    transcript: str
+    consequences: tuple[str, ...]
+    hgvs_c: str = ""
+    hgvs_p: str = ""
+    mane_select: bool = False
+    gnomad_af: float | None = None
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TranscriptAnnotation:
+        return cls(**{**d, "consequences": tuple(d["consequences"])})
+
+
+@dataclass(frozen=True)
+class SampleEvidence:
+    """Read support for one allele in one sample."""
+
+    depth: int | None
+    alt_reads: int | None
+    vaf: float | None
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> SampleEvidence | None:
+        return None if d is None else cls(**d)
+
+
+@dataclass(frozen=True)
+class SmallVariant:
+    """One allele of one VCF record (multi-allelic records are split)."""
+
+    chrom: str  # as written in the file
+    pos: int  # 1-based
+    ref: str
+    alt: str
+    filters: tuple[str, ...]  # ("PASS",) when the caller passed it
+    tumor: SampleEvidence
+    normal: SampleEvidence | None
+    record_number: int  # 1-based index of the record in the file
+    annotations: tuple[TranscriptAnnotation, ...] = ()
+    variant_id: str = ""
+
+    @property
+    def genomic(self) -> str:
+        return f"{self.chrom}:{self.pos}{self.ref}>{self.alt}"
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> SmallVariant:
+        return cls(
+            **{
+                **d,
+                "filters": tuple(d["filters"]),
+                "tumor": SampleEvidence.from_dict(d["tumor"]),
+                "normal": SampleEvidence.from_dict(d["normal"]),
+                "annotations": tuple(TranscriptAnnotation.from_dict(a) for a in d["annotations"]),
+            }
+        )
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A classified panel record: what it is, which rule matched, and why."""
+
+    sample_id: str
+    source_file: str
+    gene: str
+    alteration_type: str  # snv | indel | mnv | fusion | amplification | drug_response
+    genomic: str  # chrom:posREF>ALT, or a breakpoint description
+    status: Status
+    reason: str  # reason code, e.g. "hotspot", "filtered:low_depth"
+    classification: str  # human-readable: "KRAS p.Gly12Asp activating hotspot"
+    rule_id: str | None = None  # id in the trial rules file, when a rule matched
+    would_be: Status | None = None  # status before a QC filter demoted it
+    caveats: tuple[str, ...] = ()
+    transcript: str = ""
+    hgvs_c: str = ""
+    hgvs_p: str = ""
+    consequence: str = ""
+    vaf: float | None = None
+    depth: int | None = None
+    alt_reads: int | None = None
+    normal_vaf: float | None = None
+    filters: tuple[str, ...] = ()
+    record_number: int | None = None
+    routes: tuple[str, ...] = ()  # other sub-protocols this finding is an entry criterion of
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["status"] = str(self.status)
+        d["would_be"] = None if self.would_be is None else str(self.would_be)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Finding:
+        known = {f.name for f in fields(cls)}
+        d = {k: v for k, v in d.items() if k in known}
+        return cls(
+            **{
+                **d,
+                "status": Status(d["status"]),
+                "would_be": None if d.get("would_be") is None else Status(d["would_be"]),
+                "caveats": tuple(d.get("caveats", ())),
+                "filters": tuple(d.get("filters", ())),
+                "routes": tuple(d.get("routes", ())),
+            }
+        )
+
+
+@dataclass(frozen=True)
+class FileAccounting:
+    """Per input file: where every record went. ``reconciles`` must hold."""
+
+    sample_id: str
+    path: str
+    kind: str
+    records_read: int = 0  # records the reader looked at (after any region query)
+    alleles: int = 0  # after multi-allelic split
+    outside_panel: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    region_query: bool = False  # True: an index limited reading to panel regions
+    error: str | None = None  # set when the file could not be read
+
+    @property
+    def in_panel(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def reconciles(self) -> bool:
+        return self.error is not None or self.alleles == self.outside_panel + self.in_panel
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "in_panel": self.in_panel, "reconciles": self.reconciles}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> FileAccounting:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+@dataclass(frozen=True)
+class SampleResult:
+    """Everything one input file contributed: findings, accounting, notes."""
+
+    sample_id: str
+    patient_id: str
+    path: str
+    kind: str
+    genome_build: str
+    sha256: str
+    findings: tuple[Finding, ...]
+    accounting: FileAccounting
+    notes: tuple[str, ...] = ()  # e.g. "not annotated: only known hotspots matched"
+    caller: str = ""
+    tumor_sample: str = ""
+    normal_sample: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sample_id": self.sample_id,
+            "patient_id": self.patient_id,
+            "path": self.path,
+            "kind": self.kind,
+            "genome_build": self.genome_build,
+            "sha256": self.sha256,
+            "caller": self.caller,
+            "tumor_sample": self.tumor_sample,
+            "normal_sample": self.normal_sample,
+            "notes": list(self.notes),
+            "findings": [f.to_dict() for f in self.findings],
+            "accounting": self.accounting.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> SampleResult:
+        return cls(
+            sample_id=d["sample_id"],
+            patient_id=d["patient_id"],
+            path=d["path"],
+            kind=d["kind"],
+            genome_build=d["genome_build"],
+            sha256=d["sha256"],
+            caller=d.get("caller", ""),
+            tumor_sample=d.get("tumor_sample", ""),
+            normal_sample=d.get("normal_sample", ""),
+            notes=tuple(d.get("notes", ())),
+            findings=tuple(Finding.from_dict(f) for f in d["findings"]),
+            accounting=FileAccounting.from_dict(d["accounting"]),
+        )

@@ -1,0 +1,146 @@
+"""The stages the CLI runs: classify one file, decide one patient, summarise a batch.
+
+A bad input file never stops the batch: its error is recorded in the sample result, the
+patient's report says so (decision review), and the other patients are unaffected.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .classify import classify_scan
+from .decide import decide
+from .errors import InputError, MapkFilterError, SheetError
+from .models import FileAccounting, SampleResult
+from .panel import load_panel
+from .provenance import provenance
+from .readers.small import read_small_variants
+from .reports.batch import batch_facts, error_row, summary_row, summary_tsv
+from .reports.html import render_batch
+from .reports.patient import atomic_write, build_report, variants_tsv, write_json
+from .resources import sha256_file
+from .rules import load_rules
+from .settings import Filters, Reference
+from .sheets import SampleRow, read_patients, read_samples
+
+SUPPORTED_KINDS = ("small_variants",)
+
+
+def _sample_row(sample_sheet: Path, sample_id: str) -> SampleRow:
+    rows = [r for r in read_samples(sample_sheet) if r.sample_id == sample_id]
+    if len(rows) != 1:
+        raise SheetError(f"{sample_sheet}: sample_id '{sample_id}' appears {len(rows)} times")
+    return rows[0]
+
+
+def _failed(row: SampleRow, build: str, message: str) -> SampleResult:
+    sha = sha256_file(row.path) if row.path.is_file() else ""
+    return SampleResult(
+        sample_id=row.sample_id,
+        patient_id=row.patient_id,
+        path=str(row.path),
+        kind=row.kind,
+        genome_build=build,
+        sha256=sha,
+        findings=(),
+        accounting=FileAccounting(
+            sample_id=row.sample_id, path=str(row.path), kind=row.kind, error=message
+        ),
+    )
+
+
+def classify_sample(
+    *,
+    sample_sheet: Path,
+    sample_id: str,
+    default_build: str,
+    filters: Filters,
+    reference: Reference,
+    panel_dir: Path | None,
+    rules_path: Path | None,
+    out: Path,
+) -> tuple[SampleResult, str | None]:
+    """Read and classify one file; returns the result and the error message, if any."""
+    row = _sample_row(sample_sheet, sample_id)
+    build = row.genome_build or default_build
+    panel, rules = load_panel(panel_dir), load_rules(rules_path)
+    error: str | None = None
+    try:
+        if row.kind not in SUPPORTED_KINDS:
+            raise InputError(str(row.path), f"kind '{row.kind}' is not supported yet")
+        with tempfile.TemporaryDirectory(prefix="mapk_filter_") as workdir:
+            scan = read_small_variants(
+                row.path,
+                panel,
+                build,
+                tumor_name=row.tumor_name,
+                normal_name=row.normal_name,
+                reference=reference,
+                workdir=Path(workdir),
+            )
+            result = classify_scan(
+                scan,
+                panel,
+                rules,
+                filters,
+                sample_id=row.sample_id,
+                patient_id=row.patient_id,
+                sha256=sha256_file(row.path),
+            )
+    except (MapkFilterError, OSError) as exc:
+        error = str(exc)
+        result = _failed(row, build, error)
+    write_json(out, result.to_dict())
+    return result, error
+
+
+def decide_patient(
+    *,
+    patient_sheet: Path,
+    sample_sheet: Path,
+    patient_id: str,
+    sample_results: list[Path],
+    out_dir: Path,
+    panel_dir: Path | None,
+    rules_path: Path | None,
+) -> dict[str, Any]:
+    patients = read_patients(patient_sheet)
+    if patient_id not in patients:
+        raise SheetError(f"{patient_sheet}: no patient '{patient_id}'")
+    panel, rules = load_panel(panel_dir), load_rules(rules_path)
+    samples = tuple(
+        SampleResult.from_dict(json.loads(p.read_text(encoding="utf-8"))) for p in sample_results
+    )
+    foreign = [s.sample_id for s in samples if s.patient_id != patient_id]
+    if foreign:
+        raise SheetError(f"sample results {', '.join(foreign)} belong to another patient")
+    timepoints = {r.sample_id: r.timepoint for r in read_samples(sample_sheet)}
+    decision = decide(patients[patient_id], samples, rules)
+    inputs = [
+        {"path": str(patient_sheet), "sha256": sha256_file(patient_sheet), "role": "patient sheet"},
+        {"path": str(sample_sheet), "sha256": sha256_file(sample_sheet), "role": "sample sheet"},
+        *({"path": s.path, "sha256": s.sha256, "role": s.kind} for s in samples),
+    ]
+    report = build_report(
+        decision,
+        provenance(panel, rules, inputs, [s.genome_build for s in samples]),
+        timepoints,
+    )
+    write_json(out_dir / "report.json", report)
+    atomic_write(out_dir / "variants.tsv", variants_tsv(decision))
+    return report
+
+
+def summarize_batch(report_paths: list[Path], out_dir: Path, sheet_errors: list[str]) -> None:
+    """summary.tsv/html; sheet rows left out of the run are listed, not forgotten."""
+    reports = [json.loads(p.read_text(encoding="utf-8")) for p in report_paths]
+    rows = [summary_row(r, p, out_dir) for r, p in zip(reports, report_paths, strict=True)]
+    rows += [error_row(message) for message in sheet_errors]
+    rows.sort(key=lambda row: row["patient_id"])
+    atomic_write(out_dir / "summary.tsv", summary_tsv(rows))
+    atomic_write(
+        out_dir / "summary.html", render_batch(rows, batch_facts(reports, sheet_errors))
+    )

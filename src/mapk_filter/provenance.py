@@ -1,0 +1,49 @@
+"""Tool, dependency and data versions plus input checksums: what a report was made from."""
+
+from __future__ import annotations
+
+import platform
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from . import __version__
+from .panel import Panel
+from .rules import TrialRules
+
+DEPENDENCIES = ("pysam", "cyvcf2", "pandas", "jinja2", "jsonschema", "pyyaml", "snakemake")
+
+
+def dependency_versions() -> dict[str, str]:
+    versions: dict[str, str] = {"python": platform.python_version()}
+    for name in DEPENDENCIES:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = "not installed"
+    try:
+        import pysam
+
+        versions["htslib (pysam)"] = pysam.__htslib_version__
+    except (ImportError, AttributeError):
+        pass
+    return versions
+
+
+def provenance(
+    panel: Panel, rules: TrialRules, inputs: list[dict[str, Any]], genome_builds: list[str]
+) -> dict[str, Any]:
+    return {
+        "tool": "mapk-filter",
+        "tool_version": __version__,
+        "dependencies": dependency_versions(),
+        "panel": {"version": panel.version, "checksums_sha256": dict(panel.checksums)},
+        "rules": {
+            "subprotocol": rules.subprotocol,
+            "version": rules.version,
+            "sha256": rules.sha256,
+        },
+        "inputs": inputs,
+        "genome_builds": sorted(set(genome_builds)),
+        "run_time": datetime.now(UTC).isoformat(timespec="seconds"),
+    }

@@ -1,0 +1,241 @@
+"""Small-variant VCF/VCF.gz/BCF reading with cyvcf2, restricted to panel regions.
+
+With a tabix/CSI index the panel regions are queried directly, so cost does not grow with
+genome size; without one, the file is streamed once. Every allele read is counted as
+outside the panel or returned, so the caller can account for all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cyvcf2 import VCF
+
+from ..annotate import annotate_with_csq, field_names, parse_ann, parse_bcsq, parse_csq
+from ..errors import InputError
+from ..models import SampleEvidence, SmallVariant, TranscriptAnnotation
+from ..panel import Panel, normalise_chrom
+from ..settings import Reference
+from .evidence import extractor_for
+from .vcf_header import HeaderFacts, check_build, choose_samples, parse_header
+
+ANNOTATION_TAGS = ("CSQ", "ANN", "BCSQ")
+
+
+@dataclass
+class SmallVariantScan:
+    """A file's panel alleles plus the counts that account for everything else."""
+
+    path: Path
+    facts: HeaderFacts
+    build: str
+    tumor_sample: str
+    normal_sample: str
+    annotation_sources: tuple[str, ...]
+    region_query: bool
+    records_read: int = 0
+    alleles: int = 0
+    outside_panel: int = 0
+    variants: list[tuple[SmallVariant, tuple[str, ...]]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def find_index(path: Path) -> Path | None:
+    for suffix in (".tbi", ".csi"):
+        candidate = path.with_name(path.name + suffix)
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _open(path: Path) -> Any:
+    if not path.exists():
+        raise InputError(str(path), "file not found")
+    try:
+        return VCF(str(path), lazy=True)
+    except (OSError, ValueError, Exception) as exc:  # cyvcf2 raises bare Exception too
+        raise InputError(str(path), f"not a readable VCF/BCF: {exc}") from exc
+
+
+def _merged_regions(panel: Panel, build: str, uses_chr: bool) -> list[str]:
+    merged: list[list[Any]] = []
+    for chrom, start, end, _ in panel.regions(build):
+        if merged and merged[-1][0] == chrom and start <= merged[-1][2] + 1:
+            merged[-1][2] = max(merged[-1][2], end)
+        else:
+            merged.append([chrom, start, end])
+    prefix = "chr" if uses_chr else ""
+    return [f"{prefix}{c}:{s}-{e}" for c, s, e in merged]
+
+
+def _records(vcf: Any, regions: list[str] | None, path: Path) -> Iterator[Any]:
+    """Records in file order (streaming) or region by region (indexed), without repeats."""
+    if regions is None:
+        yield from vcf
+        return
+    seen_at_boundary: set[tuple[str, int, str, str]] = set()
+    for region in regions:
+        try:
+            query = vcf(region)
+        except Exception as exc:  # htslib: contig missing from the index is not an error
+            if "no intervals" in str(exc).lower() or "not found" in str(exc).lower():
+                continue
+            raise InputError(str(path), f"region query {region} failed: {exc}") from exc
+        region_start = int(region.rsplit(":", 1)[1].split("-")[0])
+        for record in query:
+            if record.POS < region_start:
+                key = (record.CHROM, record.POS, record.REF, ",".join(record.ALT))
+                if key in seen_at_boundary:
+                    continue
+                seen_at_boundary.add(key)
+            yield record
+
+
+def _annotation_parsers(vcf: Any) -> dict[str, list[str]]:
+    present: dict[str, list[str]] = {}
+    for tag in ANNOTATION_TAGS:
+        try:
+            info = vcf.get_header_type(tag)
+        except KeyError:
+            continue
+        present[tag] = field_names(info.get("Description", ""))
+    return present
+
+
+def _annotations(
+    record: Any, parsers: dict[str, list[str]]
+) -> dict[int, list[TranscriptAnnotation]]:
+    by_allele: dict[int, list[TranscriptAnnotation]] = {}
+    for tag, names in parsers.items():
+        value = record.INFO.get(tag)
+        if not value:
+            continue
+        alts = list(record.ALT)
+        if tag == "CSQ":
+            parsed = parse_csq(value, names, record.REF, alts)
+        elif tag == "ANN":
+            parsed = parse_ann(value, alts)
+        else:
+            parsed = parse_bcsq(value, record.POS, record.REF, alts)
+        for allele, annotations in parsed.items():
+            by_allele.setdefault(allele, []).extend(annotations)
+    return by_allele
+
+
+def read_small_variants(
+    path: Path,
+    panel: Panel,
+    declared_build: str,
+    tumor_name: str | None = None,
+    normal_name: str | None = None,
+    reference: Reference | None = None,
+    workdir: Path | None = None,
+) -> SmallVariantScan:
+    """Read one small-variant file; raise InputError (naming file and record) on bad input."""
+    vcf = _open(path)
+    facts = parse_header(vcf.raw_header, list(vcf.samples))
+    notes: list[str] = []
+    build_note = check_build(path, facts, declared_build)
+    if build_note:
+        notes.append(build_note)
+    tumor, normal = choose_samples(path, facts, tumor_name, normal_name)
+    parsers = _annotation_parsers(vcf)
+    if not parsers and reference is not None and reference.can_annotate:
+        assert reference.fasta is not None and reference.gff3 is not None
+        annotated = annotate_with_csq(path, reference.fasta, reference.gff3, workdir)
+        notes.append("annotated with bcftools csq (pysam) against the configured FASTA and GFF3")
+        vcf.close()
+        vcf = _open(annotated)
+        parsers = _annotation_parsers(vcf)
+    index = find_index(path) if path.suffix in (".gz", ".bcf") else None
+    regions = _merged_regions(panel, declared_build, facts.uses_chr) if index else None
+    scan = SmallVariantScan(
+        path=path,
+        facts=facts,
+        build=declared_build,
+        tumor_sample=facts.samples[tumor],
+        normal_sample="" if normal is None else facts.samples[normal],
+        annotation_sources=tuple(parsers),
+        region_query=regions is not None,
+        notes=notes,
+    )
+    try:
+        _scan_records(vcf, regions, scan, panel, tumor, normal, parsers)
+    except InputError:
+        raise
+    except Exception as exc:  # htslib parse errors surface as plain exceptions
+        raise InputError(
+            str(path), f"unreadable after record {scan.records_read}: {exc}", scan.records_read + 1
+        ) from exc
+    finally:
+        vcf.close()
+    return scan
+
+
+def _scan_records(
+    vcf: Any,
+    regions: list[str] | None,
+    scan: SmallVariantScan,
+    panel: Panel,
+    tumor: int,
+    normal: int | None,
+    parsers: dict[str, list[str]],
+) -> None:
+    for record in _records(vcf, regions, scan.path):
+        scan.records_read += 1
+        alts = [a for a in record.ALT if a not in ("*", "<NON_REF>")]
+        if not record.ALT:
+            raise InputError(str(scan.path), "record has no ALT allele", scan.records_read)
+        n_alleles = len(record.ALT)
+        scan.alleles += n_alleles
+        chrom = normalise_chrom(record.CHROM)
+        genes = tuple(
+            g.symbol for g in panel.genes_at(scan.build, chrom, record.POS, record.end)
+        )
+        if not genes:
+            scan.outside_panel += n_alleles
+            continue
+        extractor = extractor_for(scan.facts.caller, record)
+        annotations = _annotations(record, parsers) if parsers else {}
+        filters = tuple((record.FILTER or "PASS").split(";"))
+        for allele, alt in enumerate(record.ALT, start=1):
+            if alt not in alts:
+                scan.variants.append(
+                    (_placeholder(record, alt, filters, scan.records_read), genes)
+                )
+                continue
+            scan.variants.append(
+                (
+                    SmallVariant(
+                        chrom=record.CHROM,
+                        pos=record.POS,
+                        ref=record.REF,
+                        alt=alt,
+                        filters=filters,
+                        tumor=extractor(record, tumor, allele),
+                        normal=None if normal is None else extractor(record, normal, allele),
+                        record_number=scan.records_read,
+                        annotations=tuple(annotations.get(allele, ())),
+                        variant_id=record.ID or "",
+                    ),
+                    genes,
+                )
+            )
+
+
+def _placeholder(record: Any, alt: str, filters: tuple[str, ...], number: int) -> SmallVariant:
+    """A symbolic/spanning allele ('*', '<NON_REF>'): kept for accounting, no evidence."""
+    empty = SampleEvidence(depth=None, alt_reads=None, vaf=None)
+    return SmallVariant(
+        chrom=record.CHROM,
+        pos=record.POS,
+        ref=record.REF,
+        alt=alt,
+        filters=filters,
+        tumor=empty,
+        normal=None,
+        record_number=number,
+    )

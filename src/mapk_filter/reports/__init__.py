@@ -1,0 +1,1 @@
+"""Render a Decision: report.json (schema-validated), variants.tsv, report.html, batch summary."""

@@ -1,0 +1,85 @@
+"""The batch overview: one row per patient (summary.tsv) and its HTML page."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+SUMMARY_COLUMNS = (
+    "patient_id",
+    "decision",
+    "key_findings",
+    "other_subprotocols",
+    "criteria_not_met",
+    "criteria_unknown",
+    "files",
+    "input_errors",
+    "first_reason",
+    "report",
+)
+
+
+def summary_row(report: dict[str, Any], report_path: Path, relative_to: Path) -> dict[str, Any]:
+    findings = [
+        f"{f['gene'] + ' ' if f['gene'] else ''}{f['hgvs_p'] or f['classification']}"
+        + (f" [{f['status']}]" if f["status"] != "qualifying" else "")
+        for f in report["findings"]
+        if f["status"] != "vus" or f.get("would_be")
+    ]
+    return {
+        "patient_id": report["patient_id"],
+        "decision": report["decision"],
+        "key_findings": "; ".join(findings),
+        "other_subprotocols": "; ".join(r["subprotocol"] for r in report["other_subprotocols"]),
+        "criteria_not_met": "; ".join(
+            f"{c['id']}={c['value']}" for c in report["clinical"] if c["status"] == "not_met"
+        ),
+        "criteria_unknown": "; ".join(
+            c["id"] for c in report["clinical"] if c["status"] == "unknown"
+        ),
+        "files": len(report["samples"]),
+        "input_errors": "; ".join(s["error"] for s in report["samples"] if s["error"]),
+        "first_reason": report["reasons"][0],
+        "report": str(report_path),
+        "link": os.path.relpath(report_path.with_suffix(".html"), relative_to),
+    }
+
+
+def error_row(message: str) -> dict[str, Any]:
+    """A sheet row that could not be assessed: 'patient: what is wrong'."""
+    patient, _, what = message.partition(": ")
+    return {
+        **dict.fromkeys(SUMMARY_COLUMNS, ""),
+        "patient_id": patient,
+        "decision": "not_assessed",
+        "files": 0,
+        "input_errors": what,
+        "first_reason": f"sheet error: {what}",
+        "link": "",
+    }
+
+
+def summary_tsv(rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    writer.writerow(SUMMARY_COLUMNS)
+    for row in rows:
+        writer.writerow([str(row[c]).replace("\t", " ") for c in SUMMARY_COLUMNS])
+    return out.getvalue()
+
+
+def batch_facts(reports: list[dict[str, Any]], sheet_errors: list[str]) -> dict[str, Any]:
+    counts = Counter(r["decision"] for r in reports)
+    first = reports[0]["provenance"] if reports else {}
+    return {
+        "patients": len(reports),
+        "counts": {k: counts.get(k, 0) for k in ("candidate", "review", "not_candidate")},
+        "rules_version": first.get("rules", {}).get("version", ""),
+        "panel_version": first.get("panel", {}).get("version", ""),
+        "run_time": first.get("run_time", ""),
+        "sheet_errors": sheet_errors,
+    }

@@ -1,0 +1,120 @@
+"""Per-patient machine-readable outputs: report.json and variants.tsv."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from ..decide import PatientDecision
+from ..models import Finding, Status
+
+SCHEMA_VERSION = "1.0"
+
+VARIANT_COLUMNS = (
+    "patient_id", "sample_id", "source_file", "record_number", "gene", "genomic",
+    "alteration_type", "transcript", "hgvs_c", "hgvs_p", "consequence", "status", "reason",
+    "rule_id", "classification", "caveats", "vaf", "depth", "alt_reads", "normal_vaf",
+    "filters", "routes",
+)
+
+
+@cache
+def report_schema() -> dict[str, Any]:
+    text = (files("mapk_filter.reports") / "report.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+def _reported(finding: Finding) -> bool:
+    """Findings shown in report.json: matched a rule (even if QC-demoted) or route elsewhere."""
+    return (
+        finding.status in (Status.QUALIFYING, Status.REVIEW, Status.EXCLUSION)
+        or finding.would_be is not None
+        or (bool(finding.routes) and finding.status != Status.BENIGN)
+    )
+
+
+def build_report(decision: PatientDecision, provenance: dict[str, Any],
+                 timepoints: dict[str, str | None]) -> dict[str, Any]:
+    notes: list[str] = []
+    for sample in decision.samples:
+        notes += [f"{sample.sample_id}: {note}" for note in sample.notes]
+    report = {
+        "schema_version": SCHEMA_VERSION,
+        "patient_id": decision.patient_id,
+        "subprotocol": "B",
+        "decision": str(decision.decision),
+        "reasons": list(decision.reasons),
+        "clinical": [c.to_dict() for c in decision.clinical],
+        "findings": [f.to_dict() for f in decision.findings if _reported(f)],
+        "other_subprotocols": [dict(r) for r in decision.other_subprotocols],
+        "notes": notes,
+        "samples": [
+            {
+                "sample_id": s.sample_id,
+                "kind": s.kind,
+                "path": s.path,
+                "genome_build": s.genome_build,
+                "sha256": s.sha256,
+                "caller": s.caller,
+                "tumor_sample": s.tumor_sample,
+                "normal_sample": s.normal_sample,
+                "timepoint": timepoints.get(s.sample_id),
+                "notes": list(s.notes),
+                "error": s.accounting.error,
+            }
+            for s in decision.samples
+        ],
+        "accounting": [s.accounting.to_dict() for s in decision.samples],
+        "provenance": provenance,
+    }
+    jsonschema.validate(report, report_schema())
+    return report
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, so a killed run leaves no half-written output."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    atomic_write(path, json.dumps(data, indent=2, sort_keys=False) + "\n")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, tuple | list):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value).replace("\t", " ").replace("\n", " ")
+
+
+def variants_tsv(decision: PatientDecision) -> str:
+    """Every panel record of every file, one row each, in file order."""
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    writer.writerow(VARIANT_COLUMNS)
+    for sample in decision.samples:
+        for f in sample.findings:
+            row = {**f.to_dict(), "patient_id": decision.patient_id}
+            writer.writerow([_cell(row.get(c)) for c in VARIANT_COLUMNS])
+    return out.getvalue()

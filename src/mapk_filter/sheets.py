@@ -1,0 +1,134 @@
+"""Patient and sample sheets (TSV) as typed rows. Full schema validation is the workflow's.
+
+Here only types are converted, and a value that cannot be converted is an error naming the
+sheet, the row and the column; an empty cell becomes None, never a default.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import SheetError
+
+PATIENT_COLUMNS = (
+    "patient_id",
+    "age_at_diagnosis_years",
+    "age_at_screening_years",
+    "diagnosis",
+    "disease_status",
+    "dasatinib_ic50_nM",
+    "prior_dasatinib_venetoclax",
+    "performance_score",
+)
+SAMPLE_COLUMNS = (
+    "patient_id",
+    "sample_id",
+    "kind",
+    "path",
+    "tumor_name",
+    "normal_name",
+    "genome_build",
+    "timepoint",
+)
+_NUMERIC = ("age_at_diagnosis_years", "age_at_screening_years", "dasatinib_ic50_nM",
+            "performance_score")
+_MISSING = {"", "NA", "na", "N/A", "n/a", "."}
+
+
+@dataclass(frozen=True)
+class Patient:
+    patient_id: str
+    age_at_diagnosis_years: float | None = None
+    age_at_screening_years: float | None = None
+    diagnosis: str | None = None
+    disease_status: str | None = None
+    dasatinib_ic50_nM: float | None = None
+    prior_dasatinib_venetoclax: str | None = None
+    performance_score: float | None = None
+
+    def value(self, name: str) -> float | str | None:
+        return getattr(self, name)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class SampleRow:
+    patient_id: str
+    sample_id: str
+    kind: str
+    path: Path
+    tumor_name: str | None = None
+    normal_name: str | None = None
+    genome_build: str | None = None
+    timepoint: str | None = None
+
+
+def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SheetError(f"{path}: cannot read sheet: {exc}") from exc
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    reader = csv.DictReader(lines, delimiter="\t")
+    missing = [c for c in required if c not in (reader.fieldnames or ())]
+    if missing:
+        raise SheetError(f"{path}: missing column(s) {', '.join(missing)}")
+    return [(n, row) for n, row in enumerate(reader, start=2)]
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return None if value in _MISSING else value
+
+
+def read_patients(path: Path) -> dict[str, Patient]:
+    patients: dict[str, Patient] = {}
+    for line, row in _rows(path, ("patient_id",)):
+        values: dict[str, float | str | None] = {}
+        for column in PATIENT_COLUMNS[1:]:
+            raw = _clean(row.get(column))
+            if raw is not None and column in _NUMERIC:
+                try:
+                    values[column] = float(raw)
+                except ValueError:
+                    raise SheetError(
+                        f"{path}: line {line}, column {column}: '{raw}' is not a number"
+                    ) from None
+            else:
+                values[column] = raw
+        pid = _clean(row.get("patient_id"))
+        if pid is None:
+            raise SheetError(f"{path}: line {line}: empty patient_id")
+        if pid in patients:
+            raise SheetError(f"{path}: line {line}: duplicate patient_id '{pid}'")
+        patients[pid] = Patient(patient_id=pid, **values)  # type: ignore[arg-type]
+    return patients
+
+
+def read_samples(path: Path) -> list[SampleRow]:
+    """Sample rows; a relative ``path`` is taken relative to the sheet's own folder."""
+    rows: list[SampleRow] = []
+    for line, row in _rows(path, ("patient_id", "sample_id", "kind", "path")):
+        values = {c: _clean(row.get(c)) for c in SAMPLE_COLUMNS}
+        for column in ("patient_id", "sample_id", "kind", "path"):
+            if values[column] is None:
+                raise SheetError(f"{path}: line {line}: empty {column}")
+        file_path = Path(str(values["path"]))
+        if not file_path.is_absolute():
+            file_path = (path.parent / file_path).resolve()
+        rows.append(
+            SampleRow(
+                patient_id=str(values["patient_id"]),
+                sample_id=str(values["sample_id"]),
+                kind=str(values["kind"]),
+                path=file_path,
+                tumor_name=values["tumor_name"],
+                normal_name=values["normal_name"],
+                genome_build=values["genome_build"],
+                timepoint=values["timepoint"],
+            )
+        )
+    return rows

@@ -1,0 +1,131 @@
+"""Decision logic over real rules, with findings built as the classifier builds them."""
+
+from dataclasses import replace
+
+import pytest
+
+from mapk_filter.decide import decide, judge
+from mapk_filter.models import (
+    CriterionStatus,
+    Decision,
+    FileAccounting,
+    Finding,
+    SampleResult,
+    Status,
+)
+from mapk_filter.sheets import Patient
+
+ELIGIBLE = Patient(
+    patient_id="X1",
+    age_at_diagnosis_years=9,
+    age_at_screening_years=11,
+    diagnosis="B-ALL",
+    disease_status="relapse",
+    dasatinib_ic50_nM=None,
+    prior_dasatinib_venetoclax="no",
+    performance_score=80,
+)
+
+
+def finding(status: Status, gene="KRAS", rule_id="B-R1", would_be=None, routes=()) -> Finding:
+    return Finding(
+        sample_id="S1", source_file="s1.vcf", gene=gene, alteration_type="snv",
+        genomic="12:1A>T", status=status, reason="hotspot", classification=f"{gene} test",
+        rule_id=rule_id, would_be=would_be, routes=routes,
+        caveats=("low depth (9 < 20)",) if would_be else (),
+    )
+
+
+def sample(*findings: Finding, error: str | None = None) -> SampleResult:
+    return SampleResult(
+        sample_id="S1", patient_id="X1", path="s1.vcf", kind="small_variants",
+        genome_build="GRCh38", sha256="0" * 64, findings=findings,
+        accounting=FileAccounting("S1", "s1.vcf", "small_variants", error=error),
+    )
+
+
+@pytest.mark.parametrize(
+    ("criterion_id", "value", "expected"),
+    [
+        ("age_at_diagnosis", 1.0, CriterionStatus.MET),
+        ("age_at_diagnosis", 18.0, CriterionStatus.MET),
+        ("age_at_diagnosis", 0.9, CriterionStatus.NOT_MET),
+        ("age_at_diagnosis", 18.1, CriterionStatus.NOT_MET),
+        ("age_at_screening", 20.99, CriterionStatus.MET),
+        ("age_at_screening", 21.0, CriterionStatus.NOT_MET),
+        ("diagnosis", "T-LBL", CriterionStatus.MET),
+        ("diagnosis", "other", CriterionStatus.NOT_MET),
+        ("disease_status", "newly_diagnosed", CriterionStatus.NOT_MET),
+        ("no_prior_combination", "yes", CriterionStatus.NOT_MET),
+        ("performance_score", 50.0, CriterionStatus.MET),
+        ("performance_score", 40.0, CriterionStatus.NOT_MET),
+        ("performance_score", None, CriterionStatus.UNKNOWN),
+    ],
+)
+def test_each_criterion_is_judged_with_its_threshold(rules, criterion_id, value, expected):
+    criterion = next(c for c in rules.clinical if c.id == criterion_id)
+    assert judge(criterion, value) == expected
+
+
+def test_ic50_below_10_with_all_criteria_met_is_candidate(rules):
+    result = decide(replace(ELIGIBLE, dasatinib_ic50_nM=9.99), (sample(),), rules)
+    assert result.decision == Decision.CANDIDATE
+    assert any("IC50 9.99 nM < 10 nM" in r and "B-L4" in r for r in result.reasons)
+
+
+def test_ic50_of_exactly_10_does_not_list(rules):
+    result = decide(replace(ELIGIBLE, dasatinib_ic50_nM=10), (sample(),), rules)
+    assert result.decision == Decision.NOT_CANDIDATE
+    assert "no qualifying or reviewable finding" in result.reasons[0]
+
+
+def test_listed_finding_with_unknown_criterion_is_review(rules):
+    patient = replace(ELIGIBLE, dasatinib_ic50_nM=2, performance_score=None)
+    result = decide(patient, (sample(),), rules)
+    assert result.decision == Decision.REVIEW
+    assert any("unknown: Lansky/Karnofsky" in r for r in result.reasons)
+
+
+def test_exclusion_overrides_a_listed_finding(rules):
+    bcl2 = finding(Status.EXCLUSION, gene="BCL2", rule_id="B-X1")
+    result = decide(replace(ELIGIBLE, dasatinib_ic50_nM=2), (sample(bcl2),), rules)
+    assert result.decision == Decision.NOT_CANDIDATE
+    assert result.reasons[0].startswith("exclusion: BCL2")
+
+
+def test_exclusion_with_qc_caveat_goes_to_review(rules):
+    bcl2 = finding(Status.FILTERED, gene="BCL2", rule_id="B-X1", would_be=Status.EXCLUSION)
+    result = decide(replace(ELIGIBLE, dasatinib_ic50_nM=2), (sample(bcl2),), rules)
+    assert result.decision == Decision.REVIEW
+
+
+def test_pathway_finding_is_review_and_routes(rules):
+    kras = finding(Status.REVIEW, routes=("D",))
+    result = decide(ELIGIBLE, (sample(kras),), rules)
+    assert result.decision == Decision.REVIEW
+    assert result.other_subprotocols == ({"subprotocol": "D", "reason": "KRAS test"},)
+
+
+def test_qc_demoted_pathway_finding_still_reviews_with_caveat(rules):
+    kras = finding(Status.FILTERED, would_be=Status.REVIEW)
+    result = decide(ELIGIBLE, (sample(kras),), rules)
+    assert result.decision == Decision.REVIEW
+    assert any("QC caveat (low depth (9 < 20))" in r for r in result.reasons)
+
+
+def test_vus_alone_is_not_candidate(rules):
+    result = decide(ELIGIBLE, (sample(finding(Status.VUS, rule_id=None)),), rules)
+    assert result.decision == Decision.NOT_CANDIDATE
+
+
+def test_clinical_not_met_wins_over_review_findings(rules):
+    patient = replace(ELIGIBLE, disease_status="newly_diagnosed")
+    result = decide(patient, (sample(finding(Status.REVIEW)),), rules)
+    assert result.decision == Decision.NOT_CANDIDATE
+    assert any("not met: Relapsed or refractory" in r for r in result.reasons)
+
+
+def test_unreadable_file_blocks_candidate(rules):
+    result = decide(replace(ELIGIBLE, dasatinib_ic50_nM=2), (sample(error="x.vcf: bad"),), rules)
+    assert result.decision == Decision.REVIEW
+    assert any("could not be read: x.vcf: bad" in r for r in result.reasons)

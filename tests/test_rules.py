@@ -1,0 +1,52 @@
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mapk_filter.errors import DataError
+from mapk_filter.rules import load_rules
+from mapk_filter.resources import trial_rules_path
+
+
+def test_bundled_rules_hold_the_registered_criteria(rules):
+    assert rules.subprotocol == "B"
+    assert rules.version == "2025.09-1"
+    listed = {r.alteration_type: r for r in rules.listed}
+    assert listed["drug_response"].below == 10
+    assert {r.gene for r in rules.listed if r.alteration_type == "fusion"} == {"ABL1", "PDGFRB"}
+    (bcl2,) = rules.exclusions
+    assert bcl2.protein_changes == {"p.Gly101Val", "p.Phe104Leu", "p.Phe104Cys"}
+    criteria = {c.id: c for c in rules.clinical}
+    assert (criteria["age_at_diagnosis"].min, criteria["age_at_diagnosis"].max) == (1, 18)
+    assert criteria["age_at_screening"].below == 21
+    assert criteria["performance_score"].min == 50
+    assert set(criteria["diagnosis"].one_of) == {"B-ALL", "T-ALL", "B-LBL", "T-LBL"}
+    routes = {r.subprotocol: r for r in rules.routing}
+    assert "KRAS" in routes["D"].genes and "IL7R" in routes["C"].genes
+
+
+def _edited(tmp_path: Path, edit) -> Path:
+    data = yaml.safe_load(trial_rules_path().read_text())
+    edit(data)
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def test_rules_version_without_changelog_entry_is_rejected(tmp_path):
+    path = _edited(tmp_path, lambda d: d.update(rules_version="2099.01-1"))
+    with pytest.raises(DataError, match="no changelog entry"):
+        load_rules(path)
+
+
+def test_invalid_rules_name_file_and_key(tmp_path):
+    path = _edited(tmp_path, lambda d: d["listed"][0].update(alteration_type="rumour"))
+    with pytest.raises(DataError, match=r"rules.yaml: invalid trial rules at listed/0/alteration_type"):
+        load_rules(path)
+
+
+def test_unreadable_rules_file(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("listed: [\n")
+    with pytest.raises(DataError, match="broken.yaml: cannot read trial rules"):
+        load_rules(path)

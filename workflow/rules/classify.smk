@@ -1,0 +1,16 @@
+rule classify_sample:
+    input:
+        vcf=sample_path,
+        sheet=config["samples"],
+    output:
+        "results/samples/{sample}.json",
+    params:
+        build=config["genome_build"],
+        data=data_options(),
+        filters=filter_options(),
+    log:
+        "logs/classify_sample/{sample}.log",
+    shell:
+        "mapk-filter classify --sample-sheet {input.sheet:q} --sample-id {wildcards.sample:q} "
+        "--default-build {params.build} {params.data} {params.filters} "
+        "--out {output:q} 2> {log:q}"
