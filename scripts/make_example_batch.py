@@ -17,21 +17,34 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pysam
+import pysam.bcftools
 
 REPO = Path(__file__).resolve().parents[1]
 GENE_LISTS = REPO / "resources" / "gene_lists"
 
 COMPLEMENT = str.maketrans("ACGT", "TGCA")
 CODONS = {
-    "Phe": ["TTT", "TTC"], "Leu": ["TTA", "TTG", "CTT", "CTC", "CTA", "CTG"],
-    "Ile": ["ATT", "ATC", "ATA"], "Met": ["ATG"], "Val": ["GTT", "GTC", "GTA", "GTG"],
-    "Ser": ["TCT", "TCC", "TCA", "TCG", "AGT", "AGC"], "Pro": ["CCT", "CCC", "CCA", "CCG"],
-    "Thr": ["ACT", "ACC", "ACA", "ACG"], "Ala": ["GCT", "GCC", "GCA", "GCG"],
-    "Tyr": ["TAT", "TAC"], "His": ["CAT", "CAC"], "Gln": ["CAA", "CAG"],
-    "Asn": ["AAT", "AAC"], "Lys": ["AAA", "AAG"], "Asp": ["GAT", "GAC"],
-    "Glu": ["GAA", "GAG"], "Cys": ["TGT", "TGC"], "Trp": ["TGG"],
-    "Arg": ["CGT", "CGC", "CGA", "CGG", "AGA", "AGG"], "Gly": ["GGT", "GGC", "GGA", "GGG"],
-}  # fmt: skip
+    "Phe": ["TTT", "TTC"],
+    "Leu": ["TTA", "TTG", "CTT", "CTC", "CTA", "CTG"],
+    "Ile": ["ATT", "ATC", "ATA"],
+    "Met": ["ATG"],
+    "Val": ["GTT", "GTC", "GTA", "GTG"],
+    "Ser": ["TCT", "TCC", "TCA", "TCG", "AGT", "AGC"],
+    "Pro": ["CCT", "CCC", "CCA", "CCG"],
+    "Thr": ["ACT", "ACC", "ACA", "ACG"],
+    "Ala": ["GCT", "GCC", "GCA", "GCG"],
+    "Tyr": ["TAT", "TAC"],
+    "His": ["CAT", "CAC"],
+    "Gln": ["CAA", "CAG"],
+    "Asn": ["AAT", "AAC"],
+    "Lys": ["AAA", "AAG"],
+    "Asp": ["GAT", "GAC"],
+    "Glu": ["GAA", "GAG"],
+    "Cys": ["TGT", "TGC"],
+    "Trp": ["TGG"],
+    "Arg": ["CGT", "CGC", "CGA", "CGG", "AGA", "AGG"],
+    "Gly": ["GGT", "GGC", "GGA", "GGG"],
+}
 
 CSQ_FIELDS = (
     "Allele|Consequence|IMPACT|SYMBOL|Gene|Feature_type|Feature|BIOTYPE|EXON|INTRON|HGVSc|"
@@ -84,16 +97,33 @@ def synonymous_at(h: dict[str, str]) -> tuple[str, str, str]:
     return alt_genomic, f"c.{c_pos}{ref_base}>{alt_c}", f"p.{aa}{c_pos // 3}%3D"
 
 
-def csq(gene: str, alt: str, consequence: str, impact: str, hgvs_c: str, hgvs_p: str,
-        gnomad: str = "") -> str:  # fmt: skip
+def csq(
+    gene: str, alt: str, consequence: str, impact: str, hgvs_c: str, hgvs_p: str, gnomad: str = ""
+) -> str:
     g = GENES[gene]
     strand = "1" if g["strand"] == "+" else "-1"
     transcript = g["ensembl_mane"]
     return "|".join(
-        [alt, consequence, impact, gene, g["ensembl_gene"], "Transcript", transcript,
-         "protein_coding", "", "", f"{transcript}:{hgvs_c}" if hgvs_c else "",
-         hgvs_p, "", strand, g["hgnc_id"], g["refseq_mane"], gnomad]
-    )  # fmt: skip
+        [
+            alt,
+            consequence,
+            impact,
+            gene,
+            g["ensembl_gene"],
+            "Transcript",
+            transcript,
+            "protein_coding",
+            "",
+            "",
+            f"{transcript}:{hgvs_c}" if hgvs_c else "",
+            hgvs_p,
+            "",
+            strand,
+            g["hgnc_id"],
+            g["refseq_mane"],
+            gnomad,
+        ]
+    )
 
 
 @dataclass
@@ -138,7 +168,7 @@ def header(spec: VcfSpec) -> list[str]:
             '##GATKCommandLine=<ID=Mutect2,CommandLine="Mutect2 --output somatic.vcf.gz",Version="4.4.0.0",Date="November 1, 2026">',
             '##INFO=<ID=DP,Number=1,Type=Integer,Description="Approximate read depth; some reads may have been filtered">',
             "##source=Mutect2",
-        ]  # fmt: skip
+        ]
     else:
         lines += [
             "##source=strelka",
@@ -148,21 +178,24 @@ def header(spec: VcfSpec) -> list[str]:
             '##INFO=<ID=QSS,Number=1,Type=Integer,Description="Quality score for any somatic snv">',
             '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth for tier1 (used+filtered)">',
             '##FORMAT=<ID=FDP,Number=1,Type=Integer,Description="Number of basecalls filtered from original read depth for tier1">',
-            '##FORMAT=<ID=AU,Number=2,Type=Integer,Description="Number of \'A\' alleles used in tiers 1,2">',
-            '##FORMAT=<ID=CU,Number=2,Type=Integer,Description="Number of \'C\' alleles used in tiers 1,2">',
-            '##FORMAT=<ID=GU,Number=2,Type=Integer,Description="Number of \'G\' alleles used in tiers 1,2">',
-            '##FORMAT=<ID=TU,Number=2,Type=Integer,Description="Number of \'T\' alleles used in tiers 1,2">',
-        ]  # fmt: skip
+            "##FORMAT=<ID=AU,Number=2,Type=Integer,Description=\"Number of 'A' alleles used in tiers 1,2\">",
+            "##FORMAT=<ID=CU,Number=2,Type=Integer,Description=\"Number of 'C' alleles used in tiers 1,2\">",
+            "##FORMAT=<ID=GU,Number=2,Type=Integer,Description=\"Number of 'G' alleles used in tiers 1,2\">",
+            "##FORMAT=<ID=TU,Number=2,Type=Integer,Description=\"Number of 'T' alleles used in tiers 1,2\">",
+        ]
     if spec.annotated:
         lines += [
             '##VEP="v110" time="2026-11-01 10:00:00" ensembl=110',
             f'##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from Ensembl VEP. Format: {CSQ_FIELDS}">',
-        ]  # fmt: skip
+        ]
     for chrom, row in LENGTHS.items():
         lines.append(f"##contig=<ID={prefix}{chrom},length={row[spec.build]}>")
     lines += spec.meta
-    lines.append("\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO",
-                            "FORMAT", *spec.samples]))  # fmt: skip
+    lines.append(
+        "\t".join(
+            ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", *spec.samples]
+        )
+    )
     return lines
 
 
@@ -177,30 +210,43 @@ def strelka_counts(ref: str, alt: str, ref_reads: int, alt_reads: int) -> dict[s
     }
 
 
-def strelka(ref: str, alt: str, t_ref: int, t_alt: int, n_ref: int = 38,
-            n_alt: int = 0) -> dict[str, list[str]]:
+def strelka(
+    ref: str, alt: str, t_ref: int, t_alt: int, n_ref: int = 38, n_alt: int = 0
+) -> dict[str, list[str]]:
     """FORMAT values for [NORMAL, TUMOR], as Strelka2 writes its somatic SNVs."""
     normal, tumour = strelka_counts(ref, alt, n_ref, n_alt), strelka_counts(ref, alt, t_ref, t_alt)
     return {key: [normal[key][0], tumour[key][0]] for key in tumour}
 
 
-def mutect(ref_reads: int, alt_reads: int, normal: tuple[int, int] | None = None) -> dict[str, list[str]]:  # fmt: skip
+def mutect(
+    ref_reads: int, alt_reads: int, normal: tuple[int, int] | None = None
+) -> dict[str, list[str]]:
     """FORMAT values for [normal?, tumour] in sample order (normal first, as GATK writes)."""
     t_af = f"{alt_reads / (ref_reads + alt_reads):.3f}"
     tumour = ("0/1", f"{ref_reads},{alt_reads}", t_af, str(ref_reads + alt_reads))
     columns = [tumour]
     if normal is not None:
         n_ref, n_alt = normal
-        columns.insert(0, ("0/0" if n_alt == 0 else "0/1", f"{n_ref},{n_alt}",
-                           f"{n_alt / (n_ref + n_alt):.3f}", str(n_ref + n_alt)))  # fmt: skip
+        columns.insert(
+            0,
+            (
+                "0/0" if n_alt == 0 else "0/1",
+                f"{n_ref},{n_alt}",
+                f"{n_alt / (n_ref + n_alt):.3f}",
+                str(n_ref + n_alt),
+            ),
+        )
     return {key: [c[i] for c in columns] for i, key in enumerate(("GT", "AD", "AF", "DP"))}
 
 
 def background(spec: VcfSpec) -> None:
     """Records every file has: two outside the panel and one non-hotspot in-panel record."""
     mutect_like = spec.caller == "mutect2"
-    ev = (lambda r, a: mutect(r, a, (40, 0) if len(spec.samples) == 2 else None)) if mutect_like \
-        else (lambda r, a: strelka("C", "T", r, a))  # fmt: skip
+    ev = (
+        (lambda r, a: mutect(r, a, (40, 0) if len(spec.samples) == 2 else None))
+        if mutect_like
+        else (lambda r, a: strelka("C", "T", r, a))
+    )
     # TP53 and GAPDH are not panel genes: outside-panel records for the accounting.
     spec.records.append(Record("17", 7_676_000, "C", "T", ev(50, 20)))
     spec.records.append(Record("12", 6_534_600, "C", "T", ev(60, 15)))
@@ -208,11 +254,17 @@ def background(spec: VcfSpec) -> None:
     spec.records.append(Record("9", intronic("ABL1", 20_000), "C", "T", ev(70, 12)))
 
 
-def hotspot_record(h: dict[str, str], ev: dict[str, list[str]], build: str = "GRCh38",
-                   filt: str = "PASS", info: str = ".") -> Record:  # fmt: skip
+def hotspot_record(
+    h: dict[str, str],
+    ev: dict[str, list[str]],
+    build: str = "GRCh38",
+    filt: str = "PASS",
+    info: str = ".",
+) -> Record:
     key = build.lower()
-    return Record(h[f"{key}_chrom"], int(h[f"{key}_pos"]), h[f"{key}_ref"], h[f"{key}_alt"],
-                  ev, info, filt)  # fmt: skip
+    return Record(
+        h[f"{key}_chrom"], int(h[f"{key}_pos"]), h[f"{key}_ref"], h[f"{key}_alt"], ev, info, filt
+    )
 
 
 def write_vcf(spec: VcfSpec, out: Path) -> str:
@@ -223,8 +275,22 @@ def write_vcf(spec: VcfSpec, out: Path) -> str:
     for r in recs:
         keys = list(r.fmt)
         sample_cols = [":".join(r.fmt[k][i] for k in keys) for i in range(len(spec.samples))]
-        body.append("\t".join([f"{prefix}{r.chrom}", str(r.pos), ".", r.ref, r.alt, "50",
-                               r.filt, r.info, ":".join(keys), *sample_cols]))  # fmt: skip
+        body.append(
+            "\t".join(
+                [
+                    f"{prefix}{r.chrom}",
+                    str(r.pos),
+                    ".",
+                    r.ref,
+                    r.alt,
+                    "50",
+                    r.filt,
+                    r.info,
+                    ":".join(keys),
+                    *sample_cols,
+                ]
+            )
+        )
     text = "\n".join(header(spec) + body) + "\n"
     plain = out / f"{spec.name}.vcf"
     plain.write_text(text)
@@ -240,12 +306,24 @@ def write_vcf(spec: VcfSpec, out: Path) -> str:
     return bcf.name
 
 
-PATIENT_COLUMNS = ["patient_id", "age_at_diagnosis_years", "age_at_screening_years", "diagnosis",
-                   "disease_status", "dasatinib_ic50_nM", "prior_dasatinib_venetoclax",
-                   "performance_score"]  # fmt: skip
-ELIGIBLE = {"age_at_diagnosis_years": "9.0", "age_at_screening_years": "11.2",
-            "diagnosis": "B-ALL", "disease_status": "relapse",
-            "prior_dasatinib_venetoclax": "no", "performance_score": "80"}  # fmt: skip
+PATIENT_COLUMNS = [
+    "patient_id",
+    "age_at_diagnosis_years",
+    "age_at_screening_years",
+    "diagnosis",
+    "disease_status",
+    "dasatinib_ic50_nM",
+    "prior_dasatinib_venetoclax",
+    "performance_score",
+]
+ELIGIBLE = {
+    "age_at_diagnosis_years": "9.0",
+    "age_at_screening_years": "11.2",
+    "diagnosis": "B-ALL",
+    "disease_status": "relapse",
+    "prior_dasatinib_venetoclax": "no",
+    "performance_score": "80",
+}
 
 
 def build_batch(out: Path) -> None:
@@ -255,56 +333,102 @@ def build_batch(out: Path) -> None:
     patients: list[dict[str, str]] = []
     samples: list[dict[str, str]] = []
 
-    def add(pid: str, note: str, clinical: dict[str, str], spec: VcfSpec,
-            tumor: str = "", normal: str = "", build: str = "") -> None:  # fmt: skip
+    def add(
+        pid: str,
+        note: str,
+        clinical: dict[str, str],
+        spec: VcfSpec,
+        tumor: str = "",
+        normal: str = "",
+        build: str = "",
+    ) -> None:
         patients.append({"patient_id": pid, **ELIGIBLE, "dasatinib_ic50_nM": "", **clinical})
         background(spec)
         filename = write_vcf(spec, out)
-        samples.append({"patient_id": pid, "sample_id": f"{pid}_{spec.name.split('_', 1)[1]}",
-                        "kind": "small_variants", "path": filename, "tumor_name": tumor,
-                        "normal_name": normal, "genome_build": build or spec.build,
-                        "timepoint": "relapse1"})  # fmt: skip
+        samples.append(
+            {
+                "patient_id": pid,
+                "sample_id": f"{pid}_{spec.name.split('_', 1)[1]}",
+                "kind": "small_variants",
+                "path": filename,
+                "tumor_name": tumor,
+                "normal_name": normal,
+                "genome_build": build or spec.build,
+                "timepoint": "relapse1",
+            }
+        )
         CASES.append((pid, note))
 
     tumour_only = ["TUMOR_1"]
     # P01: ex vivo dasatinib IC50 below 10 nM and every clinical criterion met.
-    add("P01", "IC50-only candidate", {"dasatinib_ic50_nM": "4.2"},
-        VcfSpec("P01_mutect2", "mutect2", tumour_only))  # fmt: skip
+    add(
+        "P01",
+        "IC50-only candidate",
+        {"dasatinib_ic50_nM": "4.2"},
+        VcfSpec("P01_mutect2", "mutect2", tumour_only),
+    )
     # P02: same, but 21.5 years old at screening.
-    add("P02", "IC50 below 10 nM, age 21.5 at screening",
-        {"dasatinib_ic50_nM": "3.1", "age_at_diagnosis_years": "17.0",
-         "age_at_screening_years": "21.5"},
-        VcfSpec("P02_mutect2", "mutect2", tumour_only))  # fmt: skip
+    add(
+        "P02",
+        "IC50 below 10 nM, age 21.5 at screening",
+        {
+            "dasatinib_ic50_nM": "3.1",
+            "age_at_diagnosis_years": "17.0",
+            "age_at_screening_years": "21.5",
+        },
+        VcfSpec("P02_mutect2", "mutect2", tumour_only),
+    )
     # P03: newly diagnosed, not relapsed or refractory.
-    add("P03", "newly diagnosed", {"dasatinib_ic50_nM": "2.0",
-                                   "disease_status": "newly_diagnosed"},
-        VcfSpec("P03_mutect2", "mutect2", tumour_only))  # fmt: skip
+    add(
+        "P03",
+        "newly diagnosed",
+        {"dasatinib_ic50_nM": "2.0", "disease_status": "newly_diagnosed"},
+        VcfSpec("P03_mutect2", "mutect2", tumour_only),
+    )
     # P04: diagnosis missing from the sheet: unknown, so review.
-    add("P04", "missing diagnosis", {"dasatinib_ic50_nM": "5.5", "diagnosis": ""},
-        VcfSpec("P04_mutect2", "mutect2", tumour_only))  # fmt: skip
+    add(
+        "P04",
+        "missing diagnosis",
+        {"dasatinib_ic50_nM": "5.5", "diagnosis": ""},
+        VcfSpec("P04_mutect2", "mutect2", tumour_only),
+    )
     # P05: dasatinib + venetoclax in combination before.
-    add("P05", "prior dasatinib + venetoclax", {"dasatinib_ic50_nM": "1.5",
-                                               "prior_dasatinib_venetoclax": "yes"},
-        VcfSpec("P05_mutect2", "mutect2", tumour_only))  # fmt: skip
+    add(
+        "P05",
+        "prior dasatinib + venetoclax",
+        {"dasatinib_ic50_nM": "1.5", "prior_dasatinib_venetoclax": "yes"},
+        VcfSpec("P05_mutect2", "mutect2", tumour_only),
+    )
     # P06: BCL2 p.Gly101Val (venetoclax resistance) excludes despite a low IC50.
     g101v = hotspot("BCL2", "G101V")
     spec = VcfSpec("P06_strelka2", "strelka2", ["NORMAL", "TUMOR"])
-    spec.records.append(hotspot_record(
-        g101v, strelka(g101v["grch38_ref"], g101v["grch38_alt"], 55, 30), info="SOMATIC;QSS=80"))
+    spec.records.append(
+        hotspot_record(
+            g101v, strelka(g101v["grch38_ref"], g101v["grch38_alt"], 55, 30), info="SOMATIC;QSS=80"
+        )
+    )
     add("P06", "BCL2 p.Gly101Val with low IC50", {"dasatinib_ic50_nM": "2.7"}, spec)
     # P07: KRAS p.Gly12Asp, raw file (no annotation), bgzipped and indexed.
     g12d = hotspot("KRAS", "G12D")
-    spec = VcfSpec("P07_mutect2", "mutect2", tumour_only, output="vcf.gz",
-                   meta=["##tumor_sample=TUMOR_1"])  # fmt: skip
+    spec = VcfSpec(
+        "P07_mutect2", "mutect2", tumour_only, output="vcf.gz", meta=["##tumor_sample=TUMOR_1"]
+    )
     spec.records.append(hotspot_record(g12d, mutect(60, 25)))
     add("P07", "KRAS p.Gly12Asp hotspot", {"dasatinib_ic50_nM": "48"}, spec)
     # P08: synonymous change at KRAS codon 61 (a hotspot codon), VEP-annotated.
     q61h = next(h for h in HOTSPOTS if h["gene"] == "KRAS" and h["short"].startswith("Q61H"))
     alt, syn_c, syn_p = synonymous_at(q61h)
     spec = VcfSpec("P08_mutect2", "mutect2", tumour_only, annotated=True)
-    spec.records.append(Record(q61h["grch38_chrom"], int(q61h["grch38_pos"]), q61h["grch38_ref"],
-                               alt, mutect(70, 30),
-                               "CSQ=" + csq("KRAS", alt, "synonymous_variant", "LOW", syn_c, syn_p)))  # fmt: skip
+    spec.records.append(
+        Record(
+            q61h["grch38_chrom"],
+            int(q61h["grch38_pos"]),
+            q61h["grch38_ref"],
+            alt,
+            mutect(70, 30),
+            "CSQ=" + csq("KRAS", alt, "synonymous_variant", "LOW", syn_c, syn_p),
+        )
+    )
     add("P08", "synonymous change at a hotspot codon", {"dasatinib_ic50_nM": "35"}, spec)
     # P09: NRAS p.Gly12Asp with 9 reads: fails the depth filter.
     n12d = hotspot("NRAS", "G12D")
@@ -313,39 +437,70 @@ def build_batch(out: Path) -> None:
     add("P09", "hotspot failing the depth filter", {}, spec)
     # P10: tumour-normal; the PTPN11 hotspot is in the normal too (possibly germline).
     ptpn11 = first_hotspot("PTPN11", "activating")
-    spec = VcfSpec("P10_mutect2", "mutect2", ["NORMAL_1", "TUMOR_1"],
-                   meta=["##normal_sample=NORMAL_1", "##tumor_sample=TUMOR_1"])  # fmt: skip
+    spec = VcfSpec(
+        "P10_mutect2",
+        "mutect2",
+        ["NORMAL_1", "TUMOR_1"],
+        meta=["##normal_sample=NORMAL_1", "##tumor_sample=TUMOR_1"],
+    )
     spec.records.append(hotspot_record(ptpn11, mutect(40, 38, normal=(30, 27))))
     add("P10", "hotspot present in the matched normal", {"dasatinib_ic50_nM": "60"}, spec)
     # P11: NF1 recurrent nonsense allele (loss of function), VEP-annotated, BCF.
     nf1 = first_hotspot("NF1", "loss_of_function")
     spec = VcfSpec("P11_mutect2", "mutect2", tumour_only, annotated=True, output="bcf")
-    spec.records.append(hotspot_record(nf1, mutect(50, 22), info="CSQ=" + csq(
-        "NF1", nf1["grch38_alt"], "stop_gained", "HIGH", nf1["hgvs_c"], nf1["hgvs_p"])))  # fmt: skip
+    spec.records.append(
+        hotspot_record(
+            nf1,
+            mutect(50, 22),
+            info="CSQ="
+            + csq("NF1", nf1["grch38_alt"], "stop_gained", "HIGH", nf1["hgvs_c"], nf1["hgvs_p"]),
+        )
+    )
     add("P11", "NF1 truncating", {"dasatinib_ic50_nM": "22"}, spec)
     # P12: IL7R activating hotspot: not a sub-protocol B finding; routes to C.
     il7r = first_hotspot("IL7R", "activating")
     spec = VcfSpec("P12_mutect2", "mutect2", tumour_only)
     spec.records.append(hotspot_record(il7r, mutect(45, 20)))
-    add("P12", "IL7R hotspot (sub-protocol C only)", {"diagnosis": "T-ALL",
-                                                     "dasatinib_ic50_nM": "80"}, spec)  # fmt: skip
+    add(
+        "P12",
+        "IL7R hotspot (sub-protocol C only)",
+        {"diagnosis": "T-ALL", "dasatinib_ic50_nM": "80"},
+        spec,
+    )
     # P13: the sheet declares GRCh37 for a GRCh38 file: a clear input error, review.
-    add("P13", "genome build mismatch", {"dasatinib_ic50_nM": "4.0"},
-        VcfSpec("P13_mutect2", "mutect2", tumour_only), build="GRCh37")  # fmt: skip
+    add(
+        "P13",
+        "genome build mismatch",
+        {"dasatinib_ic50_nM": "4.0"},
+        VcfSpec("P13_mutect2", "mutect2", tumour_only),
+        build="GRCh37",
+    )
 
     with open(out / "patients.tsv", "w", newline="") as handle:
         writer = csv.DictWriter(handle, PATIENT_COLUMNS, delimiter="\t", lineterminator="\n")
         writer.writeheader()
         writer.writerows(patients)
-    columns = ["patient_id", "sample_id", "kind", "path", "tumor_name", "normal_name",
-               "genome_build", "timepoint"]  # fmt: skip
+    columns = [
+        "patient_id",
+        "sample_id",
+        "kind",
+        "path",
+        "tumor_name",
+        "normal_name",
+        "genome_build",
+        "timepoint",
+    ]
     with open(out / "samples.tsv", "w", newline="") as handle:
         writer = csv.DictWriter(handle, columns, delimiter="\t", lineterminator="\n")
         writer.writeheader()
         writer.writerows(samples)
-    readme = ["# Example batch", "",
-              "Made by `python scripts/make_example_batch.py` from the curated panel tables;",
-              "do not edit by hand. One patient per case the rules must get right:", ""]  # fmt: skip
+    readme = [
+        "# Example batch",
+        "",
+        "Made by `python scripts/make_example_batch.py` from the curated panel tables;",
+        "do not edit by hand. One patient per case the rules must get right:",
+        "",
+    ]
     readme += [f"- **{pid}**: {note}" for pid, note in CASES]
     (out / "README.md").write_text("\n".join(readme) + "\n")
 

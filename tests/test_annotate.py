@@ -51,12 +51,16 @@ def test_pick_prefers_mane_then_panel_transcript_and_never_others():
     names = field_names(VEP_DESCRIPTION)
     other = parse_csq(
         "T|missense_variant|MODERATE|KRAS|G|Transcript|ENST00000311936.8|pc|||c.1A>T|p.X||",
-        names, "C", ["T"],
+        names,
+        "C",
+        ["T"],
     )[1]
     assert pick_annotation(other, ["NM_004985.5", "ENST00000256078.10"]) is None
     panel_tx = parse_csq(
         "T|missense_variant|MODERATE|KRAS|G|Transcript|ENST00000256078.9|pc|||c.35G>A|p.G||",
-        names, "C", ["T"],
+        names,
+        "C",
+        ["T"],
     )[1]
     chosen = pick_annotation(other + panel_tx, ["NM_004985.5", "ENST00000256078.10"])
     assert chosen is not None and chosen.transcript == "ENST00000256078.9"  # version-agnostic

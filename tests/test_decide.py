@@ -29,17 +29,30 @@ ELIGIBLE = Patient(
 
 def finding(status: Status, gene="KRAS", rule_id="B-R1", would_be=None, routes=()) -> Finding:
     return Finding(
-        sample_id="S1", source_file="s1.vcf", gene=gene, alteration_type="snv",
-        genomic="12:1A>T", status=status, reason="hotspot", classification=f"{gene} test",
-        rule_id=rule_id, would_be=would_be, routes=routes,
+        sample_id="S1",
+        source_file="s1.vcf",
+        gene=gene,
+        alteration_type="snv",
+        genomic="12:1A>T",
+        status=status,
+        reason="hotspot",
+        classification=f"{gene} test",
+        rule_id=rule_id,
+        would_be=would_be,
+        routes=routes,
         caveats=("low depth (9 < 20)",) if would_be else (),
     )
 
 
 def sample(*findings: Finding, error: str | None = None) -> SampleResult:
     return SampleResult(
-        sample_id="S1", patient_id="X1", path="s1.vcf", kind="small_variants",
-        genome_build="GRCh38", sha256="0" * 64, findings=findings,
+        sample_id="S1",
+        patient_id="X1",
+        path="s1.vcf",
+        kind="small_variants",
+        genome_build="GRCh38",
+        sha256="0" * 64,
+        findings=findings,
         accounting=FileAccounting("S1", "s1.vcf", "small_variants", error=error),
     )
 

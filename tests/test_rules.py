@@ -4,8 +4,8 @@ import pytest
 import yaml
 
 from mapk_filter.errors import DataError
-from mapk_filter.rules import load_rules
 from mapk_filter.resources import trial_rules_path
+from mapk_filter.rules import load_rules
 
 
 def test_bundled_rules_hold_the_registered_criteria(rules):
@@ -41,12 +41,14 @@ def test_rules_version_without_changelog_entry_is_rejected(tmp_path):
 
 def test_invalid_rules_name_file_and_key(tmp_path):
     path = _edited(tmp_path, lambda d: d["listed"][0].update(alteration_type="rumour"))
-    with pytest.raises(DataError, match=r"rules.yaml: invalid trial rules at listed/0/alteration_type"):
+    with pytest.raises(
+        DataError, match=r"rules.yaml: invalid trial rules at listed/0/alteration_type"
+    ):
         load_rules(path)
 
 
 def test_unreadable_rules_file(tmp_path):
     path = tmp_path / "broken.yaml"
     path.write_text("listed: [\n")
-    with pytest.raises(DataError, match="broken.yaml: cannot read trial rules"):
+    with pytest.raises(DataError, match=r"broken\.yaml: cannot read trial rules"):
         load_rules(path)

@@ -19,9 +19,27 @@ from .models import TranscriptAnnotation
 _FORMAT_IN_DESCRIPTION = re.compile(r"Format:\s*'?([^'\">]+)")
 
 AA3 = {
-    "A": "Ala", "R": "Arg", "N": "Asn", "D": "Asp", "C": "Cys", "Q": "Gln", "E": "Glu",
-    "G": "Gly", "H": "His", "I": "Ile", "L": "Leu", "K": "Lys", "M": "Met", "F": "Phe",
-    "P": "Pro", "S": "Ser", "T": "Thr", "W": "Trp", "Y": "Tyr", "V": "Val", "*": "Ter",
+    "A": "Ala",
+    "R": "Arg",
+    "N": "Asn",
+    "D": "Asp",
+    "C": "Cys",
+    "Q": "Gln",
+    "E": "Glu",
+    "G": "Gly",
+    "H": "His",
+    "I": "Ile",
+    "L": "Leu",
+    "K": "Lys",
+    "M": "Met",
+    "F": "Phe",
+    "P": "Pro",
+    "S": "Ser",
+    "T": "Thr",
+    "W": "Trp",
+    "Y": "Tyr",
+    "V": "Val",
+    "*": "Ter",
 }
 
 _BCSQ_TERMS = {
@@ -72,9 +90,9 @@ def field_names(description: str) -> list[str]:
 def vep_alleles(ref: str, alts: Sequence[str]) -> list[str]:
     """The allele strings VEP writes: the shared first base trimmed, '-' when empty."""
     alleles = [ref, *alts]
-    if len(ref) > 1 or any(len(a) > 1 for a in alts):
-        if all(a and a[0] == ref[0] for a in alleles):
-            return [a[1:] or "-" for a in alts]
+    multi_base = len(ref) > 1 or any(len(a) > 1 for a in alts)
+    if multi_base and all(a and a[0] == ref[0] for a in alleles):
+        return [a[1:] or "-" for a in alts]
     return list(alts)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .errors import DataError
 from .panel import load_panel
-from .rules import load_rules
+from .rules import ClinicalCriterion, ListedRule, VariantRule, load_rules
 
 
 def check_data(panel_dir: Path | None, rules_path: Path | None) -> tuple[list[str], str]:
@@ -27,11 +27,15 @@ def check_data(panel_dir: Path | None, rules_path: Path | None) -> tuple[list[st
         for change in sorted(vrule.protein_changes):
             if not any(h.hgvs_p == change and h.gene in vrule.genes for h in panel.hotspots):
                 problems.append(f"rule {vrule.id}: {change} is not in the hotspot table")
-    ids = Counter(
-        r.id for r in (*rules.listed, *rules.review, *rules.exclusions, *rules.clinical)
-    )
+    items: list[ListedRule | VariantRule | ClinicalCriterion] = [
+        *rules.listed,
+        *rules.review,
+        *rules.exclusions,
+        *rules.clinical,
+    ]
+    ids = Counter(item.id for item in items)
     problems += [f"rule id {rid} is used {n} times" for rid, n in ids.items() if n > 1]
-    for item in (*rules.listed, *rules.review, *rules.exclusions, *rules.clinical):
+    for item in items:
         if item.source not in rules.sources:
             problems.append(f"rule {item.id}: source '{item.source}' is not defined")
     summary = (

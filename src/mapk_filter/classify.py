@@ -74,7 +74,9 @@ class Classifier:
         return None
 
     def _routes(self, gene: str, kind: str) -> tuple[str, ...]:
-        return tuple(r.subprotocol for r in self.rules.routing if gene in r.genes and kind in r.match)
+        return tuple(
+            r.subprotocol for r in self.rules.routing if gene in r.genes and kind in r.match
+        )
 
     def _match(self, variant: SmallVariant, gene: str) -> tuple[_Match, dict[str, str]]:
         chrom = normalise_chrom(variant.chrom)
@@ -120,19 +122,26 @@ class Classifier:
             routes = self._routes(gene, "truncating")
             if rule is not None:
                 return _Match(
-                    Status.REVIEW, "truncating",
+                    Status.REVIEW,
+                    "truncating",
                     f"{gene} {annotation.hgvs_p or annotation.hgvs_c}: truncating "
                     f"({', '.join(sorted(consequences & TRUNCATING))}), loss of function",
-                    rule.id, routes,
+                    rule.id,
+                    routes,
                 ), hgvs
-        if annotation.gnomad_af is not None and annotation.gnomad_af >= self.filters.benign_population_af:
+        if (
+            annotation.gnomad_af is not None
+            and annotation.gnomad_af >= self.filters.benign_population_af
+        ):
             return _Match(
-                Status.BENIGN, "common_polymorphism",
+                Status.BENIGN,
+                "common_polymorphism",
                 f"{gene}: population allele frequency {annotation.gnomad_af:g} "
                 f">= {self.filters.benign_population_af:g}",
             ), hgvs
         return _Match(
-            Status.VUS, "no_rule_matched",
+            Status.VUS,
+            "no_rule_matched",
             f"{gene} {annotation.hgvs_p or annotation.hgvs_c or ''}".strip()
             + f" ({hgvs['consequence'] or 'no consequence'}): no trial rule matches",
         ), hgvs
@@ -155,8 +164,7 @@ class Classifier:
             return _Match(
                 Status.REVIEW,
                 "truncating" if kind == "truncating" else "hotspot",
-                f"{label}: {hotspot.category.replace('_', ' ')} hotspot "
-                f"({review.name[0].lower()}{review.name[1:]})",
+                f"{label}: {review.name}",
                 review.id,
                 routes,
             )
@@ -190,9 +198,11 @@ class Classifier:
             and (normal.alt_reads or 0) >= f.germline_min_normal_alt_reads
         ):
             found.append(
-                ("possible_germline",
-                 f"possibly germline: present in the matched normal (VAF {normal.vaf:.2f}, "
-                 f"{normal.alt_reads} reads)")
+                (
+                    "possible_germline",
+                    f"possibly germline: present in the matched normal (VAF {normal.vaf:.2f}, "
+                    f"{normal.alt_reads} reads)",
+                )
             )
         t = variant.tumor
         if t.depth is None:
@@ -210,11 +220,16 @@ class Classifier:
     ) -> Finding:
         if variant.alt in ("*", "<NON_REF>") or variant.alt.startswith("<"):
             return Finding(
-                sample_id=sample_id, source_file=source_file, gene=genes[0],
-                alteration_type="symbolic", genomic=variant.genomic, status=Status.FILTERED,
+                sample_id=sample_id,
+                source_file=source_file,
+                gene=genes[0],
+                alteration_type="symbolic",
+                genomic=variant.genomic,
+                status=Status.FILTERED,
                 reason="filtered:symbolic_allele",
                 classification=f"{genes[0]}: symbolic or spanning allele {variant.alt}, "
-                "not a small variant", filters=variant.filters,
+                "not a small variant",
+                filters=variant.filters,
                 record_number=variant.record_number,
             )
         annotated_genes = [a.gene for a in variant.annotations if a.gene in genes]
@@ -302,4 +317,3 @@ def classify_scan(
         tumor_sample=scan.tumor_sample,
         normal_sample=scan.normal_sample,
     )
-

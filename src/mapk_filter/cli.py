@@ -26,8 +26,12 @@ def _add_filter_options(p: argparse.ArgumentParser) -> None:
         default = getattr(Filters(), f.name)
         flag = "--" + f.name.replace("_", "-")
         if isinstance(default, tuple):
-            group.add_argument(flag, type=lambda s: tuple(x for x in s.split(",") if x),
-                               default=default, help=f"comma-separated [{','.join(default)}]")
+            group.add_argument(
+                flag,
+                type=lambda s: tuple(x for x in s.split(",") if x),
+                default=default,
+                help=f"comma-separated [{','.join(default)}]",
+            )
         else:
             group.add_argument(flag, type=type(default), default=default, help=f"[{default}]")
 
@@ -120,8 +124,12 @@ def build_parser() -> argparse.ArgumentParser:
     classify = sub.add_parser("classify", help="read and classify one input file")
     classify.add_argument("--sample-sheet", type=Path, required=True)
     classify.add_argument("--sample-id", required=True)
-    classify.add_argument("--default-build", default="GRCh38", choices=("GRCh38", "GRCh37"),
-                          help="build of rows whose genome_build is empty [GRCh38]")
+    classify.add_argument(
+        "--default-build",
+        default="GRCh38",
+        choices=("GRCh38", "GRCh37"),
+        help="build of rows whose genome_build is empty [GRCh38]",
+    )
     classify.add_argument("--fasta", type=Path, help="reference FASTA for bcftools csq")
     classify.add_argument("--gff3", type=Path, help="Ensembl GFF3 for bcftools csq")
     classify.add_argument("--out", type=Path, required=True, help="sample result JSON")

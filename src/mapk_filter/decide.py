@@ -54,7 +54,11 @@ class PatientDecision:
 
 def _effective(finding: Finding) -> Status:
     """The rule status of a finding, whether or not a QC filter demoted it."""
-    return finding.would_be if finding.status == Status.FILTERED and finding.would_be else finding.status
+    return (
+        finding.would_be
+        if finding.status == Status.FILTERED and finding.would_be
+        else finding.status
+    )
 
 
 def judge(criterion: ClinicalCriterion, value: float | str | None) -> CriterionStatus:
@@ -147,9 +151,7 @@ def decide(
 
     def having(effective: Status, clean: bool) -> list[Finding]:
         return [
-            f
-            for f in findings
-            if _effective(f) == effective and (f.status == effective) == clean
+            f for f in findings if _effective(f) == effective and (f.status == effective) == clean
         ]
 
     listed, listed_qc = having(Status.QUALIFYING, True), having(Status.QUALIFYING, False)
@@ -164,20 +166,23 @@ def decide(
     reasons += [f"clinical criterion not met: {c.name} (value: {c.value})" for c in not_met]
     reasons += [f"input file could not be read: {s.accounting.error}" for s in errors]
     reasons += [f"listed finding: {_label(f)}" for f in listed]
-    reasons += [f"listed finding with QC caveat ({'; '.join(f.caveats)}): {_label(f)}"
-                for f in listed_qc]
-    reasons += [f"exclusion finding with QC caveat ({'; '.join(f.caveats)}): {_label(f)}"
-                for f in excluded_qc]
+    reasons += [
+        f"listed finding with QC caveat ({'; '.join(f.caveats)}): {_label(f)}" for f in listed_qc
+    ]
+    reasons += [
+        f"exclusion finding with QC caveat ({'; '.join(f.caveats)}): {_label(f)}"
+        for f in excluded_qc
+    ]
     reasons += [f"pathway finding for sponsor review: {_label(f)}" for f in review]
-    reasons += [f"pathway finding for sponsor review, with QC caveat "
-                f"({'; '.join(f.caveats)}): {_label(f)}" for f in review_qc]
+    reasons += [
+        f"pathway finding for sponsor review, with QC caveat ({'; '.join(f.caveats)}): {_label(f)}"
+        for f in review_qc
+    ]
     reasons += [f"clinical criterion unknown: {c.name} (no value)" for c in unknown]
     if ic50_note:
         reasons.append(ic50_note)
 
-    if excluded:
-        decision = Decision.NOT_CANDIDATE
-    elif not_met:
+    if excluded or not_met:
         decision = Decision.NOT_CANDIDATE
     elif listed and not (unknown or errors or excluded_qc):
         decision = Decision.CANDIDATE

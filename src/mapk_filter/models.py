@@ -125,7 +125,7 @@ class Finding:
     routes: tuple[str, ...] = ()  # other sub-protocols this finding is an entry criterion of
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
         d["status"] = str(self.status)
         d["would_be"] = None if self.would_be is None else str(self.would_be)
         return d

@@ -141,6 +141,4 @@ def summarize_batch(report_paths: list[Path], out_dir: Path, sheet_errors: list[
     rows += [error_row(message) for message in sheet_errors]
     rows.sort(key=lambda row: row["patient_id"])
     atomic_write(out_dir / "summary.tsv", summary_tsv(rows))
-    atomic_write(
-        out_dir / "summary.html", render_batch(rows, batch_facts(reports, sheet_errors))
-    )
+    atomic_write(out_dir / "summary.html", render_batch(rows, batch_facts(reports, sheet_errors)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import platform
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -22,9 +23,9 @@ def dependency_versions() -> dict[str, str]:
         except PackageNotFoundError:
             versions[name] = "not installed"
     try:
-        import pysam
-
-        versions["htslib (pysam)"] = pysam.__htslib_version__
+        pysam_version = importlib.import_module("pysam.version")  # not pysam.version()
+        versions["htslib (pysam)"] = str(pysam_version.__htslib_version__)
+        versions["bcftools (pysam)"] = str(pysam_version.__bcftools_version__)
     except (ImportError, AttributeError):
         pass
     return versions

@@ -32,8 +32,12 @@ SAMPLE_COLUMNS = (
     "genome_build",
     "timepoint",
 )
-_NUMERIC = ("age_at_diagnosis_years", "age_at_screening_years", "dasatinib_ic50_nM",
-            "performance_score")
+_NUMERIC = (
+    "age_at_diagnosis_years",
+    "age_at_screening_years",
+    "dasatinib_ic50_nM",
+    "performance_score",
+)
 _MISSING = {"", "NA", "na", "N/A", "n/a", "."}
 
 

@@ -4,12 +4,12 @@ rule classify_sample:
         sheet=config["samples"],
     output:
         "results/samples/{sample}.json",
+    log:
+        "logs/classify_sample/{sample}.log",
     params:
         build=config["genome_build"],
         data=data_options(),
         filters=filter_options(),
-    log:
-        "logs/classify_sample/{sample}.log",
     shell:
         "mapk-filter classify --sample-sheet {input.sheet:q} --sample-id {wildcards.sample:q} "
         "--default-build {params.build} {params.data} {params.filters} "

@@ -5,7 +5,6 @@ import pandas as pd
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-
 validate(config, schema="../schemas/config.schema.yaml")
 
 NUMERIC = [
@@ -31,12 +30,11 @@ def valid_rows(sheet, schema, label, key):
         if duplicated[i]:
             errors.append((row[key], f"{where}: duplicate {key} '{row[key]}'"))
             continue
-        record = row.copy()
+        record = {k: v for k, v in row.items() if pd.notnull(v)}
         try:
-            for column in set(NUMERIC) & set(sheet.columns):
-                if pd.notnull(record[column]):
-                    record[column] = float(record[column])
-            validate(record.to_frame().T.reset_index(drop=True), schema=schema)
+            for column in set(NUMERIC) & set(record):
+                record[column] = float(record[column])
+            validate(pd.DataFrame([record], dtype=object), schema=schema)
         except ValueError as exc:
             errors.append((row[key], f"{where}: {exc}"))
             continue

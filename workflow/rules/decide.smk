@@ -6,11 +6,11 @@ rule decide_patient:
     output:
         json="results/patients/{patient}/report.json",
         tsv="results/patients/{patient}/variants.tsv",
+    log:
+        "logs/decide_patient/{patient}.log",
     params:
         out_dir=subpath(output.json, parent=True),
         data=data_options(),
-    log:
-        "logs/decide_patient/{patient}.log",
     shell:
         "mapk-filter decide --patient-sheet {input.patients:q} --sample-sheet {input.samples:q} "
         "--patient-id {wildcards.patient:q} --sample-results {input.results:q} "

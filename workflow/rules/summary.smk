@@ -8,11 +8,11 @@ rule summarize_batch:
             caption="../report/summary.rst",
             category="Batch",
         ),
+    log:
+        "logs/summarize_batch/summary.log",
     params:
         out_dir=subpath(output.tsv, parent=True),
         sheet_errors=json.dumps(SHEET_ERRORS),
-    log:
-        "logs/summarize_batch/summary.log",
     shell:
         "mapk-filter summarize --reports {input:q} --sheet-errors {params.sheet_errors:q} "
         "--out-dir {params.out_dir:q} 2> {log:q}"

@@ -7,6 +7,7 @@ outside the panel or returned, so the caller can account for all of them.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,7 +56,7 @@ def _open(path: Path) -> Any:
     if not path.exists():
         raise InputError(str(path), "file not found")
     try:
-        return VCF(str(path), lazy=True)
+        return VCF(str(path))  # lazy=True crashes on FORMAT access (cyvcf2 0.35)
     except (OSError, ValueError, Exception) as exc:  # cyvcf2 raises bare Exception too
         raise InputError(str(path), f"not a readable VCF/BCF: {exc}") from exc
 
@@ -79,14 +80,16 @@ def _records(vcf: Any, regions: list[str] | None, path: Path) -> Iterator[Any]:
     seen_at_boundary: set[tuple[str, int, str, str]] = set()
     for region in regions:
         try:
-            query = vcf(region)
+            with warnings.catch_warnings():  # "no intervals found": no record there
+                warnings.simplefilter("ignore")
+                query = list(vcf(region))
         except Exception as exc:  # htslib: contig missing from the index is not an error
             if "no intervals" in str(exc).lower() or "not found" in str(exc).lower():
                 continue
             raise InputError(str(path), f"region query {region} failed: {exc}") from exc
         region_start = int(region.rsplit(":", 1)[1].split("-")[0])
         for record in query:
-            if record.POS < region_start:
+            if region_start > record.POS:
                 key = (record.CHROM, record.POS, record.REF, ",".join(record.ALT))
                 if key in seen_at_boundary:
                     continue
@@ -120,8 +123,8 @@ def _annotations(
             parsed = parse_ann(value, alts)
         else:
             parsed = parse_bcsq(value, record.POS, record.REF, alts)
-        for allele, annotations in parsed.items():
-            by_allele.setdefault(allele, []).extend(annotations)
+        for allele, found in parsed.items():
+            by_allele.setdefault(allele, []).extend(found)
     return by_allele
 
 
@@ -192,9 +195,7 @@ def _scan_records(
         n_alleles = len(record.ALT)
         scan.alleles += n_alleles
         chrom = normalise_chrom(record.CHROM)
-        genes = tuple(
-            g.symbol for g in panel.genes_at(scan.build, chrom, record.POS, record.end)
-        )
+        genes = tuple(g.symbol for g in panel.genes_at(scan.build, chrom, record.POS, record.end))
         if not genes:
             scan.outside_panel += n_alleles
             continue
@@ -203,9 +204,7 @@ def _scan_records(
         filters = tuple((record.FILTER or "PASS").split(";"))
         for allele, alt in enumerate(record.ALT, start=1):
             if alt not in alts:
-                scan.variants.append(
-                    (_placeholder(record, alt, filters, scan.records_read), genes)
-                )
+                scan.variants.append((_placeholder(record, alt, filters, scan.records_read), genes))
                 continue
             scan.variants.append(
                 (

@@ -19,10 +19,28 @@ from ..models import Finding, Status
 SCHEMA_VERSION = "1.0"
 
 VARIANT_COLUMNS = (
-    "patient_id", "sample_id", "source_file", "record_number", "gene", "genomic",
-    "alteration_type", "transcript", "hgvs_c", "hgvs_p", "consequence", "status", "reason",
-    "rule_id", "classification", "caveats", "vaf", "depth", "alt_reads", "normal_vaf",
-    "filters", "routes",
+    "patient_id",
+    "sample_id",
+    "source_file",
+    "record_number",
+    "gene",
+    "genomic",
+    "alteration_type",
+    "transcript",
+    "hgvs_c",
+    "hgvs_p",
+    "consequence",
+    "status",
+    "reason",
+    "rule_id",
+    "classification",
+    "caveats",
+    "vaf",
+    "depth",
+    "alt_reads",
+    "normal_vaf",
+    "filters",
+    "routes",
 )
 
 
@@ -41,8 +59,9 @@ def _reported(finding: Finding) -> bool:
     )
 
 
-def build_report(decision: PatientDecision, provenance: dict[str, Any],
-                 timepoints: dict[str, str | None]) -> dict[str, Any]:
+def build_report(
+    decision: PatientDecision, provenance: dict[str, Any], timepoints: dict[str, str | None]
+) -> dict[str, Any]:
     notes: list[str] = []
     for sample in decision.samples:
         notes += [f"{sample.sample_id}: {note}" for note in sample.notes]

@@ -1,0 +1,232 @@
+"""End to end: the real workflow on the bundled example batch, run as users run it.
+
+Uses the run contract from config/README.md: another directory, a config with only the
+two sheets, outputs under <dir>/results/. Every patient's decision and reasons are asserted.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from mapk_filter.reports.patient import report_schema
+
+REPO = Path(__file__).resolve().parents[1]
+BATCH = REPO / "resources" / "example_batch"
+
+# patient -> (decision, substrings that must appear in its reasons, routes)
+EXPECTED = {
+    "P01": ("candidate", ["listed finding: ex vivo dasatinib IC50 4.2 nM < 10 nM (rule B-L4)"], []),
+    "P02": ("not_candidate", ["not met: Age at screening below 21 years (value: 21.5)"], []),
+    "P03": (
+        "not_candidate",
+        ["not met: Relapsed or refractory disease (value: newly_diagnosed)"],
+        [],
+    ),
+    "P04": (
+        "review",
+        ["listed finding: ex vivo dasatinib IC50 5.5 nM", "unknown: B- or T-ALL, or B-/T-LBL"],
+        [],
+    ),
+    "P05": ("not_candidate", ["not met: No earlier dasatinib and venetoclax in combination"], []),
+    "P06": ("not_candidate", ["exclusion: BCL2 p.Gly101Val (G101V)", "(rule B-X1)"], []),
+    "P07": (
+        "review",
+        [
+            "sponsor review: KRAS p.Gly12Asp (G12D): Activating hotspot in a RAS/MAPK",
+            "(rule B-R1)",
+            "IC50 48 nM is not below 10 nM",
+        ],
+        ["D"],
+    ),
+    "P08": ("not_candidate", ["no qualifying or reviewable finding"], []),
+    "P09": ("review", ["QC caveat (low depth (9 < 20)", "NRAS p.Gly12Asp"], ["D"]),
+    "P10": ("review", ["possibly germline: present in the matched normal", "PTPN11"], ["D"]),
+    "P11": ("review", ["sponsor review: NF1", "(rule B-R2)"], ["D"]),
+    "P12": ("not_candidate", ["no qualifying or reviewable finding"], ["C"]),
+    "P13": (
+        "review",
+        [
+            "could not be read",
+            "genome build mismatch: the sample sheet declares "
+            "GRCh37 but the header contig lengths are GRCh38",
+        ],
+        [],
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def batch_run(tmp_path_factory) -> Path:
+    if shutil.which("snakemake") is None or shutil.which("mapk-filter") is None:
+        pytest.fail("snakemake and mapk-filter must be installed (pip install '.[test]')")
+    workdir = tmp_path_factory.mktemp("batch")
+    (workdir / "config.yaml").write_text(
+        f"patients: {BATCH / 'patients.tsv'}\nsamples: {BATCH / 'samples.tsv'}\n"
+    )
+    run = subprocess.run(
+        [
+            "snakemake",
+            "-s",
+            str(REPO / "workflow" / "Snakefile"),
+            "--directory",
+            str(workdir),
+            "--configfile",
+            str(workdir / "config.yaml"),
+            "--cores",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-4000:]
+    return workdir
+
+
+def _report(workdir: Path, patient: str) -> dict:
+    return json.loads((workdir / "results" / "patients" / patient / "report.json").read_text())
+
+
+def test_every_patient_has_all_outputs(batch_run):
+    patients = [
+        r["patient_id"] for r in csv.DictReader((BATCH / "patients.tsv").open(), delimiter="\t")
+    ]
+    assert sorted(patients) == sorted(EXPECTED)
+    for patient in patients:
+        folder = batch_run / "results" / "patients" / patient
+        for name in ("report.json", "variants.tsv", "report.html"):
+            assert (folder / name).stat().st_size > 0, f"{patient}/{name}"
+    assert (batch_run / "results" / "batch" / "summary.tsv").exists()
+    assert (batch_run / "results" / "batch" / "summary.html").exists()
+
+
+@pytest.mark.parametrize("patient", sorted(EXPECTED))
+def test_decision_and_reasons(batch_run, patient):
+    decision, reason_parts, routes = EXPECTED[patient]
+    report = _report(batch_run, patient)
+    jsonschema.validate(report, report_schema())
+    assert report["decision"] == decision, report["reasons"]
+    text = "\n".join(report["reasons"])
+    for part in reason_parts:
+        assert part in text, f"{patient}: '{part}' not in reasons:\n{text}"
+    assert [r["subprotocol"] for r in report["other_subprotocols"]] == routes
+
+
+@pytest.mark.parametrize("patient", sorted(EXPECTED))
+def test_accounting_reconciles_with_variants_tsv(batch_run, patient):
+    report = _report(batch_run, patient)
+    rows = list(
+        csv.DictReader(
+            (batch_run / "results" / "patients" / patient / "variants.tsv").open(), delimiter="\t"
+        )
+    )
+    for acc in report["accounting"]:
+        if acc["error"]:
+            continue
+        mine = [r for r in rows if r["sample_id"] == acc["sample_id"]]
+        assert acc["alleles"] == acc["outside_panel"] + len(mine) > 0
+        assert acc["in_panel"] == len(mine) == sum(acc["by_status"].values())
+        assert all(r["status"] and r["reason"] for r in mine)
+
+
+def test_synonymous_at_hotspot_codon_is_benign_not_hotspot(batch_run):
+    rows = list(
+        csv.DictReader(
+            (batch_run / "results" / "patients" / "P08" / "variants.tsv").open(), delimiter="\t"
+        )
+    )
+    kras = [r for r in rows if r["gene"] == "KRAS"]
+    assert [(r["status"], r["reason"]) for r in kras] == [("benign", "synonymous_at_hotspot_codon")]
+    assert kras[0]["hgvs_p"].endswith("=")
+
+
+def test_raw_file_report_says_other_variants_not_interpreted(batch_run):
+    notes = "\n".join(_report(batch_run, "P07")["notes"])
+    assert "other variants could not be interpreted" in notes
+
+
+def test_provenance_has_versions_and_checksums(batch_run):
+    prov = _report(batch_run, "P07")["provenance"]
+    assert prov["rules"]["version"] == "2025.09-1" and len(prov["rules"]["sha256"]) == 64
+    assert set(prov["panel"]["checksums_sha256"]) >= {"panel_genes.tsv", "hotspots.tsv"}
+    assert all(len(i["sha256"]) == 64 for i in prov["inputs"])
+    assert prov["dependencies"]["cyvcf2"] != "not installed"
+
+
+def test_summary_has_one_row_per_patient(batch_run):
+    rows = list(
+        csv.DictReader((batch_run / "results" / "batch" / "summary.tsv").open(), delimiter="\t")
+    )
+    assert {r["patient_id"]: r["decision"] for r in rows} == {
+        p: d for p, (d, _, _) in EXPECTED.items()
+    }
+
+
+def test_rerun_is_a_no_op(batch_run):
+    run = subprocess.run(
+        [
+            "snakemake",
+            "-s",
+            str(REPO / "workflow" / "Snakefile"),
+            "--directory",
+            str(batch_run),
+            "--configfile",
+            str(batch_run / "config.yaml"),
+            "--cores",
+            "1",
+            "-n",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0
+    assert "Nothing to be done" in run.stdout + run.stderr
+
+
+def test_default_config_dry_run_from_the_repo():
+    run = subprocess.run(
+        ["snakemake", "-n", "--cores", "1", "--directory", str(REPO)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "summarize_batch" in run.stdout + run.stderr
+
+
+def test_cli_help_and_version():
+    for args in (
+        ["--version"],
+        ["--help"],
+        ["panel", "check", "--help"],
+        ["classify", "--help"],
+        ["decide", "--help"],
+        ["render", "--help"],
+        ["summarize", "--help"],
+    ):
+        run = subprocess.run(
+            [sys.executable, "-m", "mapk_filter.cli", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert run.returncode == 0, args
+        assert "mapk-filter" in run.stdout
+
+
+def test_panel_check_passes_on_bundled_data():
+    run = subprocess.run(
+        ["mapk-filter", "panel", "check"], capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().endswith("OK")
