@@ -64,7 +64,7 @@ def parse_header(header_text: str, samples: list[str]) -> HeaderFacts:
 
 
 @cache
-def _contig_lengths() -> dict[str, dict[str, int]]:
+def contig_lengths() -> dict[str, dict[str, int]]:
     """Primary chromosome lengths per build, from the bundled derived table."""
     table: dict[str, dict[str, int]] = {"GRCh38": {}, "GRCh37": {}}
     path = gene_lists_dir() / "contig_lengths.tsv"
@@ -78,7 +78,7 @@ def _contig_lengths() -> dict[str, dict[str, int]]:
 
 def build_from_contigs(contigs: dict[str, int | None]) -> str | None:
     """The build whose primary-chromosome lengths the header matches; None if it says none."""
-    lengths = _contig_lengths()
+    lengths = contig_lengths()
     votes = {build: 0 for build in lengths}
     for name, length in contigs.items():
         chrom = name.removeprefix("chr")

@@ -1,0 +1,109 @@
+"""bcftools csq (bundled in pysam) on a raw file, when a FASTA and a GFF3 are configured.
+
+The reference is built at test time: chr12 of N's up to KRAS, with a synthetic coding
+sequence (no UTRs, one exon) on the minus strand whose c.1 sits where the panel's KRAS
+p.Gly12Asp row puts c.1 (hgvs_c c.35 at its GRCh38 position). Codon 12 is GGT, so the
+same site carries the hotspot, a synonymous change and, two codons away, a missense VUS.
+"""
+
+from __future__ import annotations
+
+import pysam
+import pytest
+
+from mapk_filter.classify import classify_scan
+from mapk_filter.models import Status
+from mapk_filter.readers.small import read_small_variants
+from mapk_filter.settings import Filters, Reference
+
+CODONS = ["ATG"] + ["GCT"] * 10 + ["GGT", "GGC"] + ["GCT"] * 24 + ["TAA"]  # 38 codons
+COMPLEMENT = str.maketrans("ACGT", "TGCA")
+
+
+def revcomp(seq: str) -> str:
+    return seq.translate(COMPLEMENT)[::-1]
+
+
+@pytest.fixture(scope="module")
+def kras_reference(tmp_path_factory, panel):
+    g12d = next(h for h in panel.hotspots if h.gene == "KRAS" and h.short == "G12D")
+    assert g12d.hgvs_c == "c.35G>A"
+    c1 = g12d.loci["GRCh38"].pos + 34  # minus strand: c.1 is 34 bases above c.35
+    cds = "".join(CODONS)
+    low = c1 - len(cds) + 1
+    folder = tmp_path_factory.mktemp("csq")
+    fasta = folder / "chr12_kras.fa"
+    length = c1 + 1000
+    sequence = "N" * (low - 1) + revcomp(cds) + "N" * (length - c1)
+    with open(fasta, "w") as out:
+        out.write(">chr12\n")
+        for i in range(0, len(sequence), 60):
+            out.write(sequence[i : i + 60] + "\n")
+    pysam.faidx(str(fasta))
+    gene = panel.genes["KRAS"]
+    tx = gene.ensembl_mane.split(".")[0]
+    gff = folder / "kras.gff3"
+    gff.write_text(
+        "##gff-version 3\n"
+        f"chr12\ttest\tgene\t{low}\t{c1}\t.\t-\t.\tID=gene:{gene.ensembl_gene.split('.')[0]};"
+        "Name=KRAS;biotype=protein_coding\n"
+        f"chr12\ttest\tmRNA\t{low}\t{c1}\t.\t-\t.\tID=transcript:{tx};"
+        f"Parent=gene:{gene.ensembl_gene.split('.')[0]};Name=KRAS-201;biotype=protein_coding\n"
+        f"chr12\ttest\texon\t{low}\t{c1}\t.\t-\t.\tParent=transcript:{tx}\n"
+        f"chr12\ttest\tCDS\t{low}\t{c1}\t.\t-\t0\tID=CDS:KRASP;Parent=transcript:{tx}\n"
+    )
+
+    def at(c_pos: int) -> tuple[int, str]:
+        """Genomic position and plus-strand reference base of coding position c_pos."""
+        return c1 - c_pos + 1, cds[c_pos - 1].translate(COMPLEMENT)
+
+    return fasta, gff, at
+
+
+def test_csq_annotates_raw_files_and_decides_from_consequences(
+    kras_reference, panel, rules, tmp_path
+):
+    fasta, gff, at = kras_reference
+    rows = []
+    for c_pos, alt_coding in ((35, "A"), (36, "C"), (5, "T")):  # G12D, G12=, A2V
+        pos, ref = at(c_pos)
+        rows.append((pos, ref, alt_coding.translate(COMPLEMENT)))
+    vcf = tmp_path / "mutect2_raw_kras.vcf"
+    vcf.write_text(
+        "##fileformat=VCFv4.2\n##source=Mutect2\n##contig=<ID=chr12,length=133275309>\n"
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+        '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">\n'
+        '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Depth">\n'
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tTUMOR\n"
+        + "".join(
+            f"chr12\t{pos}\t.\t{ref}\t{alt}\t50\tPASS\t.\tGT:AD:DP\t0/1:60,30:90\n"
+            for pos, ref, alt in sorted(rows)
+        )
+    )
+    raw = classify_scan(
+        read_small_variants(vcf, panel, "GRCh38"),
+        panel,
+        rules,
+        Filters(),
+        sample_id="s",
+        patient_id="p",
+        sha256="",
+    )
+    assert sorted(f.reason for f in raw.findings) == [
+        "hotspot",
+        "not_interpretable_without_annotation",
+        "not_interpretable_without_annotation",
+    ]
+    scan = read_small_variants(
+        vcf, panel, "GRCh38", reference=Reference(fasta=fasta, gff3=gff), workdir=tmp_path
+    )
+    assert scan.annotation_sources == ("BCSQ",)
+    annotated = classify_scan(
+        scan, panel, rules, Filters(), sample_id="s", patient_id="p", sha256=""
+    )
+    by_p = {f.hgvs_p: f for f in annotated.findings}
+    assert by_p["p.Gly12Asp"].status == Status.REVIEW and by_p["p.Gly12Asp"].rule_id == "B-R1"
+    assert by_p["p.Gly12="].reason == "synonymous_at_hotspot_codon"
+    assert by_p["p.Gly12="].status == Status.BENIGN
+    assert by_p["p.Ala2Val"].reason == "no_rule_matched"
+    assert any("bcftools csq" in note for note in annotated.notes)

@@ -1,0 +1,136 @@
+"""Small-variant reading through cyvcf2 on the named fixtures in tests/data."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mapk_filter.classify import classify_scan
+from mapk_filter.errors import InputError
+from mapk_filter.models import Status
+from mapk_filter.readers.small import read_small_variants
+from mapk_filter.settings import Filters
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def read(panel, name: str, build: str = "GRCh38", **kwargs):
+    return read_small_variants(DATA / name, panel, build, **kwargs)
+
+
+def only(scan):
+    (variant_genes,) = scan.variants
+    return variant_genes
+
+
+@pytest.mark.parametrize("name", ["strelka2_snv_tumor_normal.vcf", "strelka2_snv_tumor_normal.bcf"])
+def test_strelka2_snv_tier1_counts(panel, name):
+    scan = read(panel, name)
+    assert scan.facts.caller == "strelka2"
+    assert (scan.tumor_sample, scan.normal_sample) == ("TUMOR", "NORMAL")
+    variant, genes = only(scan)
+    assert genes == ("KRAS",)
+    assert (variant.tumor.alt_reads, variant.tumor.depth) == (30, 100)
+    assert variant.tumor.vaf == pytest.approx(0.30)
+    assert variant.normal is not None and variant.normal.alt_reads == 0
+
+
+def test_strelka2_indel_uses_tir_and_tar(panel):
+    variant, genes = only(read(panel, "strelka2_indel_tumor_normal.vcf"))
+    assert genes == ("NF1",)
+    assert (variant.tumor.alt_reads, variant.tumor.depth) == (18, 60)
+    assert variant.tumor.vaf == pytest.approx(18 / 60)
+
+
+def test_multiallelic_record_is_split_with_per_allele_evidence(panel):
+    scan = read(panel, "mutect2_multiallelic.vcf")
+    assert (scan.records_read, scan.alleles, scan.outside_panel) == (1, 2, 0)
+    (d, _), (v, _) = scan.variants
+    assert (d.tumor.alt_reads, d.tumor.vaf) == (20, 0.25)
+    assert (v.tumor.alt_reads, v.tumor.vaf) == (10, 0.125)
+    assert d.tumor.depth == v.tumor.depth == 80
+
+
+def test_freebayes_ro_ao(panel):
+    scan = read(panel, "freebayes_ro_ao.vcf")
+    assert scan.facts.caller == "freebayes"
+    variant, _ = only(scan)
+    assert (variant.tumor.alt_reads, variant.tumor.depth) == (24, 64)
+    assert variant.tumor.vaf == pytest.approx(24 / 64)
+
+
+def test_two_samples_without_a_tumour_name_is_a_clear_error(panel):
+    with pytest.raises(InputError, match=r"two_samples_no_tumor_name.vcf: 2 samples \(S1, S2\)"):
+        read(panel, "two_samples_no_tumor_name.vcf")
+    scan = read(panel, "two_samples_no_tumor_name.vcf", tumor_name="S2", normal_name="S1")
+    assert (scan.tumor_sample, scan.normal_sample) == ("S2", "S1")
+
+
+def test_unknown_tumour_name_names_the_file_and_samples(panel):
+    with pytest.raises(InputError, match=r"tumour sample 'T9' \(sample sheet\) is not in the file"):
+        read(panel, "strelka2_snv_tumor_normal.vcf", tumor_name="T9")
+
+
+def test_grch37_without_chr_prefix(panel, rules):
+    scan = read(panel, "mutect2_grch37_nochr.vcf", build="GRCh37")
+    assert not scan.facts.uses_chr
+    result = classify_scan(scan, panel, rules, Filters(), sample_id="s", patient_id="p", sha256="")
+    (finding,) = [f for f in result.findings if f.gene == "KRAS"]
+    assert (finding.hgvs_p, finding.status, finding.rule_id) == (
+        "p.Gly12Asp",
+        Status.REVIEW,
+        "B-R1",
+    )
+
+
+def test_declared_build_must_match_header(panel):
+    with pytest.raises(
+        InputError, match="declares GRCh38 but the header contig lengths are GRCh37"
+    ):
+        read(panel, "mutect2_grch37_nochr.vcf", build="GRCh38")
+
+
+def test_index_limits_reading_to_panel_regions(panel, tmp_path):
+    indexed = read(panel, "mutect2_indexed.vcf.gz")
+    assert indexed.region_query and indexed.records_read == 1 and indexed.outside_panel == 0
+    copy = tmp_path / "mutect2_unindexed.vcf.gz"
+    shutil.copy(DATA / "mutect2_indexed.vcf.gz", copy)
+    streamed = read_small_variants(copy, panel, "GRCh38")
+    assert not streamed.region_query
+    assert (streamed.records_read, streamed.outside_panel) == (3, 2)
+    assert [v.genomic for v, _ in streamed.variants] == [v.genomic for v, _ in indexed.variants]
+
+
+def test_truncated_gzip_is_a_clear_error(panel):
+    with pytest.raises(InputError, match=r"truncated.vcf.gz"):
+        read(panel, "truncated.vcf.gz")
+
+
+def test_malformed_record_names_the_record(panel):
+    with pytest.raises(InputError, match=r"malformed_record.vcf \(record 2\)"):
+        read(panel, "malformed_record.vcf")
+
+
+def test_missing_file(panel):
+    with pytest.raises(InputError, match=r"nope\.vcf: file not found"):
+        read(panel, "nope.vcf")
+
+
+def test_caller_filter_demotes_a_hotspot_to_filtered_with_caveat(panel, rules, tmp_path):
+    text = (DATA / "strelka2_snv_tumor_normal.vcf").read_text()
+    lines = text.splitlines()
+    lines[-1] = lines[-1].replace("\tPASS\t", "\tLowEVS\t")
+    path = tmp_path / "strelka2_lowevs.vcf"
+    path.write_text("\n".join(lines) + "\n")
+    scan = read_small_variants(path, panel, "GRCh38")
+    result = classify_scan(scan, panel, rules, Filters(), sample_id="s", patient_id="p", sha256="")
+    (finding,) = result.findings
+    assert (finding.status, finding.reason, finding.would_be) == (
+        Status.FILTERED,
+        "filtered:caller_filter",
+        Status.REVIEW,
+    )
+    assert finding.caveats == ("filtered by the caller (LowEVS)",)
+    assert result.accounting.reconciles
