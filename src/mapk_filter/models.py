@@ -123,6 +123,12 @@ class Finding:
     filters: tuple[str, ...] = ()
     record_number: int | None = None
     routes: tuple[str, ...] = ()  # other sub-protocols this finding is an entry criterion of
+    # Structural findings (fusion, amplification); empty for small variants.
+    partner_genes: tuple[str, ...] = ()  # 5' gene first, then 3' gene, for a fusion
+    breakpoints: tuple[str, ...] = ()  # "chr9:130714321 (ABL1 intron 1)", one per side
+    kinase_domain_retained: str | None = None  # "yes" | "no" | "unknown"
+    supporting_reads: int | None = None  # split + spanning reads, as the caller gives
+    copy_number: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
@@ -142,6 +148,8 @@ class Finding:
                 "caveats": tuple(d.get("caveats", ())),
                 "filters": tuple(d.get("filters", ())),
                 "routes": tuple(d.get("routes", ())),
+                "partner_genes": tuple(d.get("partner_genes", ())),
+                "breakpoints": tuple(d.get("breakpoints", ())),
             }
         )
 
