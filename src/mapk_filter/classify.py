@@ -263,7 +263,10 @@ class Classifier:
             filters=variant.filters,
             record_number=variant.record_number,
             routes=match.routes,
-            **hgvs,
+            transcript=hgvs["transcript"],
+            hgvs_c=hgvs["hgvs_c"],
+            hgvs_p=hgvs["hgvs_p"],
+            consequence=hgvs["consequence"],
         )
 
 

@@ -56,6 +56,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     result, error = classify_sample(
         sample_sheet=args.sample_sheet,
         sample_id=args.sample_id,
+        patient_id=args.patient_id,
         default_build=args.default_build,
         filters=_filters(args),
         reference=Reference(fasta=args.fasta, gff3=args.gff3),
@@ -124,6 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
     classify = sub.add_parser("classify", help="read and classify one input file")
     classify.add_argument("--sample-sheet", type=Path, required=True)
     classify.add_argument("--sample-id", required=True)
+    classify.add_argument(
+        "--patient-id", help="read only this patient's rows of the sheet (as the workflow does)"
+    )
     classify.add_argument(
         "--default-build",
         default="GRCh38",

@@ -24,13 +24,13 @@ from .reports.patient import atomic_write, build_report, variants_tsv, write_jso
 from .resources import sha256_file
 from .rules import load_rules
 from .settings import Filters, Reference
-from .sheets import SampleRow, read_patients, read_samples
+from .sheets import SampleRow, read_patient, read_samples
 
 SUPPORTED_KINDS = ("small_variants",)
 
 
-def _sample_row(sample_sheet: Path, sample_id: str) -> SampleRow:
-    rows = [r for r in read_samples(sample_sheet) if r.sample_id == sample_id]
+def _sample_row(sample_sheet: Path, sample_id: str, patient_id: str | None) -> SampleRow:
+    rows = [r for r in read_samples(sample_sheet, patient_id) if r.sample_id == sample_id]
     if len(rows) != 1:
         raise SheetError(f"{sample_sheet}: sample_id '{sample_id}' appears {len(rows)} times")
     return rows[0]
@@ -56,6 +56,7 @@ def classify_sample(
     *,
     sample_sheet: Path,
     sample_id: str,
+    patient_id: str | None,
     default_build: str,
     filters: Filters,
     reference: Reference,
@@ -64,7 +65,7 @@ def classify_sample(
     out: Path,
 ) -> tuple[SampleResult, str | None]:
     """Read and classify one file; returns the result and the error message, if any."""
-    row = _sample_row(sample_sheet, sample_id)
+    row = _sample_row(sample_sheet, sample_id, patient_id)
     build = row.genome_build or default_build
     panel, rules = load_panel(panel_dir), load_rules(rules_path)
     error: str | None = None
@@ -107,9 +108,7 @@ def decide_patient(
     panel_dir: Path | None,
     rules_path: Path | None,
 ) -> dict[str, Any]:
-    patients = read_patients(patient_sheet)
-    if patient_id not in patients:
-        raise SheetError(f"{patient_sheet}: no patient '{patient_id}'")
+    patient = read_patient(patient_sheet, patient_id)
     panel, rules = load_panel(panel_dir), load_rules(rules_path)
     samples = tuple(
         SampleResult.from_dict(json.loads(p.read_text(encoding="utf-8"))) for p in sample_results
@@ -117,8 +116,8 @@ def decide_patient(
     foreign = [s.sample_id for s in samples if s.patient_id != patient_id]
     if foreign:
         raise SheetError(f"sample results {', '.join(foreign)} belong to another patient")
-    timepoints = {r.sample_id: r.timepoint for r in read_samples(sample_sheet)}
-    decision = decide(patients[patient_id], samples, rules)
+    timepoints = {r.sample_id: r.timepoint for r in read_samples(sample_sheet, patient_id)}
+    decision = decide(patient, samples, rules)
     inputs = [
         {"path": str(patient_sheet), "sha256": sha256_file(patient_sheet), "role": "patient sheet"},
         {"path": str(sample_sheet), "sha256": sha256_file(sample_sheet), "role": "sample sheet"},

@@ -126,7 +126,7 @@ class ClinicalCriterion:
     def expectation(self) -> str:
         """The threshold in words, for reports."""
         if self.one_of is not None:
-            return "one of " + ", ".join(self.one_of)
+            return self.one_of[0] if len(self.one_of) == 1 else "one of " + ", ".join(self.one_of)
         parts = []
         if self.min is not None:
             parts.append(f">= {self.min:g}")

@@ -88,35 +88,58 @@ def _clean(value: str | None) -> str | None:
     return None if value in _MISSING else value
 
 
+def read_patient(path: Path, patient_id: str) -> Patient:
+    """One patient's row; other rows' problems are not this patient's (the batch goes on)."""
+    rows = [
+        (n, r) for n, r in _rows(path, ("patient_id",)) if _clean(r.get("patient_id")) == patient_id
+    ]
+    if not rows:
+        raise SheetError(f"{path}: no patient '{patient_id}'")
+    if len(rows) > 1:
+        lines = ", ".join(str(n) for n, _ in rows)
+        raise SheetError(f"{path}: lines {lines}: duplicate patient_id '{patient_id}'")
+    return _patient(path, *rows[0])
+
+
 def read_patients(path: Path) -> dict[str, Patient]:
     patients: dict[str, Patient] = {}
     for line, row in _rows(path, ("patient_id",)):
-        values: dict[str, float | str | None] = {}
-        for column in PATIENT_COLUMNS[1:]:
-            raw = _clean(row.get(column))
-            if raw is not None and column in _NUMERIC:
-                try:
-                    values[column] = float(raw)
-                except ValueError:
-                    raise SheetError(
-                        f"{path}: line {line}, column {column}: '{raw}' is not a number"
-                    ) from None
-            else:
-                values[column] = raw
-        pid = _clean(row.get("patient_id"))
-        if pid is None:
-            raise SheetError(f"{path}: line {line}: empty patient_id")
-        if pid in patients:
-            raise SheetError(f"{path}: line {line}: duplicate patient_id '{pid}'")
-        patients[pid] = Patient(patient_id=pid, **values)  # type: ignore[arg-type]
+        patient = _patient(path, line, row)
+        if patient.patient_id in patients:
+            raise SheetError(f"{path}: line {line}: duplicate patient_id '{patient.patient_id}'")
+        patients[patient.patient_id] = patient
     return patients
 
 
-def read_samples(path: Path) -> list[SampleRow]:
-    """Sample rows; a relative ``path`` is taken relative to the sheet's own folder."""
+def _patient(path: Path, line: int, row: dict[str, str]) -> Patient:
+    values: dict[str, float | str | None] = {}
+    for column in PATIENT_COLUMNS[1:]:
+        raw = _clean(row.get(column))
+        if raw is not None and column in _NUMERIC:
+            try:
+                values[column] = float(raw)
+            except ValueError:
+                raise SheetError(
+                    f"{path}: line {line}, column {column}: '{raw}' is not a number"
+                ) from None
+        else:
+            values[column] = raw
+    pid = _clean(row.get("patient_id"))
+    if pid is None:
+        raise SheetError(f"{path}: line {line}: empty patient_id")
+    return Patient(patient_id=pid, **values)  # type: ignore[arg-type]
+
+
+def read_samples(path: Path, patient_id: str | None = None) -> list[SampleRow]:
+    """Sample rows (of one patient, if given: other rows' problems are not theirs).
+
+    A relative ``path`` is taken relative to the sheet's own folder.
+    """
     rows: list[SampleRow] = []
     for line, row in _rows(path, ("patient_id", "sample_id", "kind", "path")):
         values = {c: _clean(row.get(c)) for c in SAMPLE_COLUMNS}
+        if patient_id is not None and values["patient_id"] != patient_id:
+            continue
         for column in ("patient_id", "sample_id", "kind", "path"):
             if values[column] is None:
                 raise SheetError(f"{path}: line {line}: empty {column}")

