@@ -8,6 +8,7 @@ outside the panel or returned, so the caller can account for all of them.
 from __future__ import annotations
 
 import warnings
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,15 +62,49 @@ def _open(path: Path) -> Any:
         raise InputError(str(path), f"not a readable VCF/BCF: {exc}") from exc
 
 
-def _merged_regions(panel: Panel, build: str, uses_chr: bool) -> list[str]:
+def _merged(panel: Panel, build: str) -> list[tuple[str, int, int]]:
     merged: list[list[Any]] = []
     for chrom, start, end, _ in panel.regions(build):
         if merged and merged[-1][0] == chrom and start <= merged[-1][2] + 1:
             merged[-1][2] = max(merged[-1][2], end)
         else:
             merged.append([chrom, start, end])
+    return [(c, s, e) for c, s, e in merged]
+
+
+def _merged_regions(panel: Panel, build: str, uses_chr: bool) -> list[str]:
     prefix = "chr" if uses_chr else ""
-    return [f"{prefix}{c}:{s}-{e}" for c, s, e in merged]
+    return [f"{prefix}{c}:{s}-{e}" for c, s, e in _merged(panel, build)]
+
+
+class PanelRegions:
+    """Fast "could this record touch the panel?" for streaming: bisect on merged regions.
+
+    Contig names are normalised once per name, not once per record; only records that
+    may overlap go on to the exact per-gene lookup.
+    """
+
+    def __init__(self, panel: Panel, build: str) -> None:
+        self._by_chrom: dict[str, tuple[list[int], list[int]]] = {}
+        for chrom, start, end in _merged(panel, build):
+            starts, ends = self._by_chrom.setdefault(chrom, ([], []))
+            starts.append(start)
+            ends.append(end)
+        self._names: dict[str, str] = {}
+
+    def normalised(self, raw: str) -> str:
+        name = self._names.get(raw)
+        if name is None:
+            name = self._names[raw] = normalise_chrom(raw)
+        return name
+
+    def may_overlap(self, raw_chrom: str, start: int, end: int) -> bool:
+        intervals = self._by_chrom.get(self.normalised(raw_chrom))
+        if intervals is None:
+            return False
+        starts, ends = intervals
+        i = bisect_right(starts, end) - 1
+        return i >= 0 and ends[i] >= start
 
 
 def _records(vcf: Any, regions: list[str] | None, path: Path) -> Iterator[Any]:
@@ -187,18 +222,25 @@ def _scan_records(
     normal: int | None,
     parsers: dict[str, list[str]],
 ) -> None:
+    fast = PanelRegions(panel, scan.build)
     for record in _records(vcf, regions, scan.path):
         scan.records_read += 1
-        alts = [a for a in record.ALT if a not in ("*", "<NON_REF>")]
-        if not record.ALT:
+        record_alts = record.ALT
+        if not record_alts:
             raise InputError(str(scan.path), "record has no ALT allele", scan.records_read)
-        n_alleles = len(record.ALT)
+        n_alleles = len(record_alts)
         scan.alleles += n_alleles
-        chrom = normalise_chrom(record.CHROM)
-        genes = tuple(g.symbol for g in panel.genes_at(scan.build, chrom, record.POS, record.end))
+        raw_chrom, pos, end = record.CHROM, record.POS, record.end
+        if not fast.may_overlap(raw_chrom, pos, end):
+            scan.outside_panel += n_alleles
+            continue
+        genes = tuple(
+            g.symbol for g in panel.genes_at(scan.build, fast.normalised(raw_chrom), pos, end)
+        )
         if not genes:
             scan.outside_panel += n_alleles
             continue
+        alts = [a for a in record_alts if a not in ("*", "<NON_REF>")]
         extractor = extractor_for(scan.facts.caller, record)
         annotations = _annotations(record, parsers) if parsers else {}
         filters = tuple((record.FILTER or "PASS").split(";"))
