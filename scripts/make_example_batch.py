@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import csv
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -150,9 +151,9 @@ class VcfSpec:
     output: str = "vcf"  # vcf | vcf.gz (+tbi) | bcf (+csi)
 
 
-def intronic(gene: str, offset: int = 1500) -> int:
-    """A position inside the gene span but between exons is not needed: any in-span base."""
-    return int(GENES[gene]["grch38_start"]) + offset
+def intronic(gene: str, offset: int = 1500, build: str = "GRCh38") -> int:
+    """A base ``offset`` into the gene's span (an intron for the offsets used here)."""
+    return int(GENES[gene][f"{build.lower()}_start"]) + offset
 
 
 def header(spec: VcfSpec) -> list[str]:
@@ -169,7 +170,7 @@ def header(spec: VcfSpec) -> list[str]:
             '##INFO=<ID=DP,Number=1,Type=Integer,Description="Approximate read depth; some reads may have been filtered">',
             "##source=Mutect2",
         ]
-    else:
+    elif spec.caller == "strelka2":
         lines += [
             "##source=strelka",
             "##source_version=2.9.10",
@@ -239,19 +240,19 @@ def mutect(
     return {key: [c[i] for c in columns] for i, key in enumerate(("GT", "AD", "AF", "DP"))}
 
 
-def background(spec: VcfSpec) -> None:
+def background(spec: VcfSpec, ev: Callable[[int, int], dict[str, list[str]]] | None = None) -> None:
     """Records every file has: two outside the panel and one non-hotspot in-panel record."""
-    mutect_like = spec.caller == "mutect2"
-    ev = (
-        (lambda r, a: mutect(r, a, (40, 0) if len(spec.samples) == 2 else None))
-        if mutect_like
-        else (lambda r, a: strelka("C", "T", r, a))
-    )
+    if ev is None:
+        ev = (
+            (lambda r, a: mutect(r, a, (40, 0) if len(spec.samples) == 2 else None))
+            if spec.caller == "mutect2"
+            else (lambda r, a: strelka("C", "T", r, a))
+        )
     # TP53 and GAPDH are not panel genes: outside-panel records for the accounting.
     spec.records.append(Record("17", 7_676_000, "C", "T", ev(50, 20)))
     spec.records.append(Record("12", 6_534_600, "C", "T", ev(60, 15)))
     # A base inside the ABL1 gene span (intron 1): in the panel, no rule applies.
-    spec.records.append(Record("9", intronic("ABL1", 20_000), "C", "T", ev(70, 12)))
+    spec.records.append(Record("9", intronic("ABL1", 20_000, spec.build), "C", "T", ev(70, 12)))
 
 
 def hotspot_record(
@@ -300,7 +301,7 @@ def write_vcf(spec: VcfSpec, out: Path) -> str:
         pysam.tabix_index(str(plain), preset="vcf", force=True)  # writes .vcf.gz + .tbi
         return plain.name + ".gz"
     bcf = out / f"{spec.name}.bcf"
-    pysam.bcftools.view("-O", "b", "-o", str(bcf), str(plain), catch_stdout=False)
+    pysam.bcftools.view("--no-version", "-O", "b", "-o", str(bcf), str(plain), catch_stdout=False)
     pysam.bcftools.index(str(bcf), catch_stdout=False)
     plain.unlink()
     return bcf.name

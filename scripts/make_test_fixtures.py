@@ -134,6 +134,7 @@ def main() -> None:
 
     # BCF copy of the Strelka2 SNV file: the same records through the binary path.
     pysam.bcftools.view(
+        "--no-version",
         "-O",
         "b",
         "-o",

@@ -81,6 +81,7 @@ def classify_sample(
                 normal_name=row.normal_name,
                 reference=reference,
                 workdir=Path(workdir),
+                caller=row.caller,
             )
             result = classify_scan(
                 scan,

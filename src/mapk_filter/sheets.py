@@ -31,6 +31,7 @@ SAMPLE_COLUMNS = (
     "normal_name",
     "genome_build",
     "timepoint",
+    "caller",
 )
 _NUMERIC = (
     "age_at_diagnosis_years",
@@ -66,6 +67,7 @@ class SampleRow:
     normal_name: str | None = None
     genome_build: str | None = None
     timepoint: str | None = None
+    caller: str | None = None
 
 
 def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
@@ -156,6 +158,7 @@ def read_samples(path: Path, patient_id: str | None = None) -> list[SampleRow]:
                 normal_name=values["normal_name"],
                 genome_build=values["genome_build"],
                 timepoint=values["timepoint"],
+                caller=values["caller"],
             )
         )
     return rows

@@ -10,7 +10,7 @@ from __future__ import annotations
 import warnings
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from ..models import SampleEvidence, SmallVariant, TranscriptAnnotation
 from ..panel import Panel, normalise_chrom
 from ..settings import Reference
 from .evidence import extractor_for
-from .vcf_header import HeaderFacts, check_build, choose_samples, parse_header
+from .vcf_header import CALLERS, HeaderFacts, check_build, choose_samples, parse_header
 
 ANNOTATION_TAGS = ("CSQ", "ANN", "BCSQ")
 
@@ -171,10 +171,18 @@ def read_small_variants(
     normal_name: str | None = None,
     reference: Reference | None = None,
     workdir: Path | None = None,
+    caller: str | None = None,
 ) -> SmallVariantScan:
-    """Read one small-variant file; raise InputError (naming file and record) on bad input."""
+    """Read one small-variant file; raise InputError (naming file and record) on bad input.
+
+    ``caller`` overrides the caller detected from the header (sample sheet column).
+    """
     vcf = _open(path)
     facts = parse_header(vcf.raw_header, list(vcf.samples))
+    if caller:
+        if caller not in CALLERS:
+            raise InputError(str(path), f"unknown caller '{caller}'; one of {', '.join(CALLERS)}")
+        facts = replace(facts, caller=caller)
     notes: list[str] = []
     build_note = check_build(path, facts, declared_build)
     if build_note:
