@@ -17,6 +17,7 @@ import jsonschema
 import pytest
 
 from mapk_filter.reports.patient import report_schema
+from mapk_filter.rules import load_rules
 
 REPO = Path(__file__).resolve().parents[1]
 BATCH = REPO / "resources" / "example_batch"
@@ -155,7 +156,7 @@ def test_raw_file_report_says_other_variants_not_interpreted(batch_run):
 
 def test_provenance_has_versions_and_checksums(batch_run):
     prov = _report(batch_run, "P07")["provenance"]
-    assert prov["rules"]["version"] == "2025.09-1" and len(prov["rules"]["sha256"]) == 64
+    assert prov["rules"]["version"] == load_rules().version and len(prov["rules"]["sha256"]) == 64
     assert set(prov["panel"]["checksums_sha256"]) >= {"panel_genes.tsv", "hotspots.tsv"}
     assert all(len(i["sha256"]) == 64 for i in prov["inputs"])
     assert prov["dependencies"]["cyvcf2"] != "not installed"

@@ -24,9 +24,15 @@ def check_data(panel_dir: Path | None, rules_path: Path | None) -> tuple[list[st
     for vrule in (*rules.review, *rules.exclusions):
         for category in sorted(vrule.categories - categories):
             problems.append(f"rule {vrule.id}: no hotspot has category '{category}'")
-        for change in sorted(vrule.protein_changes):
+        for change in sorted(vrule.protein_changes if vrule.match == "hotspot" else ()):
             if not any(h.hgvs_p == change and h.gene in vrule.genes for h in panel.hotspots):
                 problems.append(f"rule {vrule.id}: {change} is not in the hotspot table")
+    exon_numbers = {(e.gene, e.number) for e in panel.exons}
+    for vrule in rules.review:
+        for gene in sorted(vrule.genes):
+            for number in sorted(vrule.exons):
+                if (gene, number) not in exon_numbers:
+                    problems.append(f"rule {vrule.id}: {gene} has no MANE exon {number}")
     items: list[ListedRule | VariantRule | ClinicalCriterion] = [
         *rules.listed,
         *rules.review,

@@ -10,7 +10,14 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .annotate import TRUNCATING, pick_annotation
-from .models import FileAccounting, Finding, SampleResult, SmallVariant, Status
+from .models import (
+    FileAccounting,
+    Finding,
+    SampleResult,
+    SmallVariant,
+    Status,
+    TranscriptAnnotation,
+)
 from .panel import Hotspot, Panel, normalise_chrom
 from .readers.small import SmallVariantScan
 from .rules import TrialRules, VariantRule
@@ -57,6 +64,55 @@ class Classifier:
         self.rules = rules
         self.filters = filters
         self.build = build
+        # MANE exons of this build per gene: (number, start, end), for exon-based rules.
+        self.exons: dict[str, list[tuple[int, int, int]]] = {}
+        for exon in panel.exons:
+            if build in exon.spans:
+                start, end = exon.spans[build]
+                self.exons.setdefault(exon.gene, []).append((exon.number, start, end))
+
+    def exon_at(self, gene: str, pos: int, end: int, pad: int = 0) -> int | None:
+        """MANE exon number overlapping pos..end (``pad`` bases beyond each exon count)."""
+        for number, start, stop in self.exons.get(gene, ()):
+            if pos <= stop + pad and end >= start - pad:
+                return number
+        return None
+
+    def _region_match(
+        self, gene: str, pos: int, ref: str, alt: str, annotation: TranscriptAnnotation | None
+    ) -> _Match | None:
+        """Rules beyond exact alleles: RAS codons, FLT3 ITD/TKD, CBL and PTPN11 exons."""
+        consequences = set(annotation.consequences) if annotation else set()
+        end = pos + max(len(ref) - 1, 0)
+        for rule in self.rules.review:
+            if gene not in rule.genes:
+                continue
+            what = ""
+            if rule.match == "inframe_insertion_in_exons":
+                inserted = len(alt) - len(ref)
+                exon = self.exon_at(gene, pos, end)
+                if inserted > 0 and inserted % 3 == 0 and exon in rule.exons:
+                    what = f"in-frame insertion of {inserted} bp in exon {exon}"
+            elif annotation is None or not consequences & rule.consequences:
+                continue
+            elif rule.match == "codon":
+                codon = _codon_of(annotation.hgvs_p)
+                if codon in rule.codons or annotation.hgvs_p in rule.protein_changes:
+                    what = f"{annotation.hgvs_p} at codon {codon}"
+            elif rule.match == "exon":
+                exon = self.exon_at(gene, pos, end, pad=2)
+                if exon in rule.exons:
+                    change = annotation.hgvs_p or annotation.hgvs_c
+                    what = f"{change} ({'&'.join(annotation.consequences)}) in exon {exon}"
+            if what:
+                return _Match(
+                    Status.REVIEW,
+                    rule.match,
+                    f"{gene} {what}: {rule.name}",
+                    rule.id,
+                    self._routes(gene, rule.match),
+                )
+        return None
 
     def _variant_rule(
         self, rules: tuple[VariantRule, ...], gene: str, kind: str, hotspot: Hotspot | None
@@ -101,6 +157,13 @@ class Classifier:
             hgvs["hgvs_c"] = hgvs["hgvs_c"] or hotspot.hgvs_c
             hgvs["transcript"] = hotspot.transcript if not annotation else hgvs["transcript"]
             return self._hotspot_match(gene, hotspot), hgvs
+        region = (
+            None
+            if consequences & SYNONYMOUS
+            else self._region_match(gene, pos, ref, alt, annotation)
+        )
+        if region is not None:
+            return region, hgvs
         if annotation is None:
             return _Match(
                 Status.VUS,

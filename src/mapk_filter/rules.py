@@ -12,6 +12,12 @@ import yaml
 from .errors import DataError
 from .resources import sha256_file, trial_rules_path
 
+# hotspot: an allele of the hotspot table; truncating: nonsense/frameshift/splice;
+# codon: a protein-altering change at listed codons (or listed protein changes);
+# exon: a listed consequence in listed MANE exons (splice sites: 2 bp beyond the exon);
+# inframe_insertion_in_exons: an in-frame insertion/duplication in listed exons (ITD).
+VARIANT_MATCHES = ("hotspot", "truncating", "codon", "exon", "inframe_insertion_in_exons")
+
 _RULE_ITEM: dict[str, Any] = {
     "type": "object",
     "required": ["id", "name", "source"],
@@ -21,7 +27,11 @@ _RULE_ITEM: dict[str, Any] = {
         "source": {"type": "string"},
         "genes": {"type": "array", "items": {"type": "string"}},
         "categories": {"type": "array", "items": {"type": "string"}},
-        "match": {"enum": ["hotspot", "truncating"]},
+        "match": {"enum": list(VARIANT_MATCHES)},
+        "codons": {"type": "array", "items": {"type": "integer", "minimum": 1}},
+        "exons": {"type": "array", "items": {"type": "integer", "minimum": 1}},
+        "consequences": {"type": "array", "items": {"type": "string"}},
+        "protein_changes": {"type": "array", "items": {"type": "string", "pattern": "^p\\."}},
     },
 }
 
@@ -97,6 +107,9 @@ class VariantRule:
     categories: frozenset[str]
     protein_changes: frozenset[str]
     source: str
+    codons: frozenset[int] = frozenset()
+    exons: frozenset[int] = frozenset()
+    consequences: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -185,6 +198,9 @@ def _variant_rule(item: dict[str, Any]) -> VariantRule:
         categories=frozenset(item.get("categories", ())),
         protein_changes=frozenset(item.get("protein_changes", ())),
         source=item["source"],
+        codons=frozenset(item.get("codons", ())),
+        exons=frozenset(item.get("exons", ())),
+        consequences=frozenset(item.get("consequences", ())),
     )
 
 
