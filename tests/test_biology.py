@@ -80,16 +80,16 @@ def test_flt3_itd_in_juxtamembrane_exon_without_annotation(panel, rules, tmp_pat
     assert frameshift.status == elsewhere.status == Status.VUS
 
 
-def test_ras_codon_rule_catches_non_hotspot_change_at_codon_61(panel, rules, tmp_path):
-    q61 = next(h for h in panel.hotspots if h.gene == "KRAS" and h.short == "Q61H")
-    locus = q61.loci["GRCh38"]
+def test_ras_codon_rule_catches_non_hotspot_change_at_codon_59(panel, rules, tmp_path):
+    a59e = next(h for h in panel.hotspots if h.gene == "KRAS" and h.short == "A59E")
+    locus = a59e.loci["GRCh38"]
     known = {
         h.loci["GRCh38"].alt
         for h in panel.hotspots
         if h.gene == "KRAS" and h.loci["GRCh38"].pos == locus.pos
     }
     alt = next(b for b in "ACGT" if b != locus.ref and b not in known)
-    assert (locus.ref, alt) == ("T", "A")  # c.183A>T: CAA>CAT, the Q61H the table lacks
+    assert (locus.ref, alt) == ("G", "A")  # c.176C>T: GCx>GTx, Ala59Val, not in the table
     found = classify(
         panel,
         rules,
@@ -100,14 +100,14 @@ def test_ras_codon_rule_catches_non_hotspot_change_at_codon_61(panel, rules, tmp
                 locus.pos,
                 locus.ref,
                 alt,
-                csq(panel, "KRAS", alt, "missense_variant", "p.Gln61His"),
+                csq(panel, "KRAS", alt, "missense_variant", "p.Ala59Val"),
             ),
         ],
     )
     (finding,) = found.values()
     assert panel.hotspot_for("GRCh38", locus.chrom, locus.pos, locus.ref, alt) is None
     assert (finding.status, finding.rule_id, finding.routes) == (Status.REVIEW, "B-R5", ("D",))
-    assert finding.reason == "codon" and "at codon 61" in finding.classification
+    assert finding.reason == "codon" and "at codon 59" in finding.classification
 
 
 def test_flt3_tkd_n676k_by_protein_change(panel, rules, tmp_path):
