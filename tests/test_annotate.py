@@ -70,7 +70,11 @@ def test_bcsq_protein_changes():
     assert bcsq_protein("12G>D") == "p.Gly12Asp"
     assert bcsq_protein("61Q") == "p.Gln61="
     assert bcsq_protein("1362R>*") == "p.Arg1362Ter"
-    assert bcsq_protein("12GG>12DG") == ""
+    assert bcsq_protein("12G>12D") == "p.Gly12Asp"
+    assert bcsq_protein("11AG>11G") == "p.Ala11del"
+    assert bcsq_protein("11AGG>11G") == "p.Ala11_Gly12del"
+    assert bcsq_protein("12GG>12DV") == "p.Gly12_Gly13delinsAspVal"
+    assert bcsq_protein("12X>12D") == ""
 
 
 def test_bcsq_entries_are_normalised_to_sequence_ontology_terms():

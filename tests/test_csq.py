@@ -107,3 +107,47 @@ def test_csq_annotates_raw_files_and_decides_from_consequences(
     assert by_p["p.Gly12="].status == Status.BENIGN
     assert by_p["p.Ala2Val"].reason == "no_rule_matched"
     assert any("bcftools csq" in note for note in annotated.notes)
+
+
+def test_left_alignment_gives_one_finding_for_both_ways_of_writing_an_indel(
+    kras_reference, panel, rules, tmp_path
+):
+    """A one-codon deletion in the GCT repeat (AGC on the plus strand), written leftmost and
+    rightmost: bcftools norm against the FASTA makes them the same record."""
+    fasta, gff, at = kras_reference
+    sequence = pysam.FastaFile(str(fasta))
+    first, _ = at(33)  # c.33 (codon 11) is the plus-strand start of the 10 x AGC run
+    run = sequence.fetch("chr12", first - 1, first - 1 + 30)
+    assert run == "AGC" * 10
+    anchor = sequence.fetch("chr12", first - 2, first - 1)
+    last_anchor_pos = first + 26  # the base before the last AGC
+    writings = {
+        "leftmost": (first - 1, anchor + "AGC", anchor),
+        "rightmost": (last_anchor_pos, "C" + "AGC", "C"),
+    }
+    found = {}
+    for name, (pos, ref, alt) in writings.items():
+        vcf = tmp_path / f"mutect2_deletion_{name}.vcf"
+        vcf.write_text(
+            "##fileformat=VCFv4.2\n##source=Mutect2\n##contig=<ID=chr12,length=133275309>\n"
+            '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+            '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">\n'
+            "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tTUMOR\n"
+            f"chr12\t{pos}\t.\t{ref}\t{alt}\t50\tPASS\t.\tGT:AD\t0/1:60,30\n"
+        )
+        raw = read_small_variants(vcf, panel, "GRCh38")
+        scan = read_small_variants(
+            vcf,
+            panel,
+            "GRCh38",
+            reference=Reference(fasta=fasta, gff3=gff),
+            workdir=tmp_path / name,
+        )
+        result = classify_scan(
+            scan, panel, rules, Filters(), sample_id="s", patient_id="p", sha256=""
+        )
+        (finding,) = result.findings
+        found[name] = (raw.variants[0][0].pos, finding.genomic, finding.hgvs_p)
+    assert found["leftmost"][0] != found["rightmost"][0]  # written differently...
+    assert found["leftmost"][1:] == found["rightmost"][1:]  # ...one finding
+    assert found["leftmost"][2].startswith("p.")

@@ -134,3 +134,87 @@ def test_caller_filter_demotes_a_hotspot_to_filtered_with_caveat(panel, rules, t
     )
     assert finding.caveats == ("filtered by the caller (LowEVS)",)
     assert result.accounting.reconciles
+
+
+def _one_record_vcf(
+    tmp_path: Path,
+    name: str,
+    rows: list[tuple[int, str, str]],
+    chrom="12",
+    info: str = ".",
+    csq_header: str = "",
+) -> Path:
+    lines = [
+        "##fileformat=VCFv4.2",
+        "##source=Mutect2",
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+        '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">',
+        '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Depth">',
+        *([csq_header] if csq_header else []),
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tTUMOR",
+    ]
+    for pos, ref, alt in rows:
+        ad = ",".join(["60"] + ["30"] * len(alt.split(",")))
+        lines.append(f"chr{chrom}\t{pos}\t.\t{ref}\t{alt}\t50\tPASS\t{info}\tGT:AD:DP\t0/1:{ad}:90")
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_padded_and_multiallelic_writings_of_a_hotspot_mnv_match_it(panel, rules, tmp_path):
+    """KRAS G12F as a 2-base MNV, written with an extra shared base and inside a
+    multi-allelic record, is still the G12F row of the hotspot table."""
+    g12f = next(h for h in panel.hotspots if h.gene == "KRAS" and h.short == "G12F")
+    locus = g12f.loci["GRCh38"]
+    assert (len(locus.ref), len(locus.alt)) == (2, 2)
+    padded = (locus.pos, locus.ref + "A", locus.alt + "A")
+    multi = (locus.pos, locus.ref + "A", f"{locus.alt}A,{locus.ref}")  # MNV + a deletion
+    for name, row in (("padded.vcf", padded), ("multiallelic.vcf", multi)):
+        scan = read_small_variants(_one_record_vcf(tmp_path, name, [row]), panel, "GRCh38")
+        result = classify_scan(
+            scan, panel, rules, Filters(), sample_id="s", patient_id="p", sha256=""
+        )
+        mnv = result.findings[0]
+        assert (mnv.hgvs_p, mnv.alteration_type, mnv.rule_id) == ("p.Gly12Phe", "mnv", "B-R1")
+
+
+def test_duplicate_record_is_counted_once(panel, rules, tmp_path):
+    g12d = next(h for h in panel.hotspots if h.gene == "KRAS" and h.short == "G12D")
+    locus = g12d.loci["GRCh38"]
+    row = (locus.pos, locus.ref, locus.alt)
+    path = _one_record_vcf(tmp_path, "duplicate.vcf", [row, row])
+    scan = read_small_variants(path, panel, "GRCh38")
+    result = classify_scan(scan, panel, rules, Filters(), sample_id="s", patient_id="p", sha256="")
+    first, second = result.findings
+    assert first.status == Status.REVIEW
+    assert (second.status, second.reason, second.would_be) == (
+        Status.FILTERED,
+        "filtered:duplicate_record",
+        None,
+    )
+    assert result.accounting.reconciles and result.accounting.in_panel == 2
+
+
+def test_common_polymorphism_by_gnomad_is_benign(panel, rules, tmp_path):
+    chrom, (start, _) = panel.genes["JAK2"].chrom, panel.genes["JAK2"].spans["GRCh38"]
+    g = panel.genes["JAK2"]
+    header = (
+        '##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from '
+        'Ensembl VEP. Format: Allele|Consequence|SYMBOL|Feature|HGVSp|MANE_SELECT|gnomADe_AF">'
+    )
+    info = f"CSQ=T|missense_variant|JAK2|{g.ensembl_mane}|p.Leu100Phe|{g.refseq_mane}|0.2"
+    path = _one_record_vcf(
+        tmp_path, "gnomad.vcf", [(start + 100, "C", "T")], chrom=chrom, info=info, csq_header=header
+    )
+    result = classify_scan(
+        read_small_variants(path, panel, "GRCh38"),
+        panel,
+        rules,
+        Filters(),
+        sample_id="s",
+        patient_id="p",
+        sha256="",
+    )
+    (finding,) = result.findings
+    assert (finding.status, finding.reason) == (Status.BENIGN, "common_polymorphism")
+    assert "0.2 >= 0.01" in finding.classification

@@ -171,17 +171,39 @@ def parse_ann(value: str, alts: Sequence[str]) -> dict[int, list[TranscriptAnnot
     return out
 
 
+def _aa3(residues: str) -> str | None:
+    if any(r not in AA3 for r in residues):
+        return None
+    return "".join(AA3[r] for r in residues)
+
+
 def bcsq_protein(aa_change: str) -> str:
-    """'12G>D' -> 'p.Gly12Asp'; '12G' (synonymous) -> 'p.Gly12='; otherwise ''."""
-    m = re.fullmatch(r"(\d+)([A-Z*])(?:>(\d+)?([A-Z*]))?", aa_change)
+    """A BCSQ amino-acid change as HGVS p.: '12G>12D' -> 'p.Gly12Asp', '61Q' -> 'p.Gln61=',
+    '11AG>11G' -> 'p.Ala11del'; '' when the form is not one of these."""
+    m = re.fullmatch(r"(\d+)([A-Z*]+)(?:>(\d+)?([A-Z*]+))?", aa_change)
     if not m:
         return ""
-    codon, ref_aa, _, alt_aa = m.groups()
-    if ref_aa not in AA3 or (alt_aa and alt_aa not in AA3):
+    start, ref, _, alt = int(m.group(1)), m.group(2), m.group(3), m.group(4)
+    if alt is None or alt == ref:
+        three = _aa3(ref[:1])
+        return f"p.{three}{start}=" if three and len(ref) == 1 else ""
+    lead = 0  # drop residues shared at the start, then at the end
+    while lead < min(len(ref), len(alt)) and ref[lead] == alt[lead]:
+        lead += 1
+    ref, alt, start = ref[lead:], alt[lead:], start + lead
+    while ref and alt and ref[-1] == alt[-1]:
+        ref, alt = ref[:-1], alt[:-1]
+    ref3, alt3 = _aa3(ref), _aa3(alt)
+    if ref3 is None or alt3 is None or not ref:
         return ""
-    if alt_aa is None or alt_aa == ref_aa:
-        return f"p.{AA3[ref_aa]}{codon}="
-    return f"p.{AA3[ref_aa]}{codon}{AA3[alt_aa]}"
+    span = f"{AA3[ref[0]]}{start}" + (
+        f"_{AA3[ref[-1]]}{start + len(ref) - 1}" if len(ref) > 1 else ""
+    )
+    if not alt:
+        return f"p.{span}del"
+    if len(ref) == len(alt) == 1:
+        return f"p.{ref3}{start}{alt3}"
+    return f"p.{span}delins{alt3}"
 
 
 def parse_bcsq(
@@ -237,6 +259,7 @@ def annotate_with_csq(path: Path, fasta: Path, gff3: Path, workdir: Path | None 
     import pysam.bcftools
 
     directory = Path(workdir or tempfile.mkdtemp(prefix="mapk_filter_csq_"))
+    directory.mkdir(parents=True, exist_ok=True)
     out = directory / (path.name.split(".")[0] + ".csq.bcf")
     try:
         pysam.bcftools.csq(

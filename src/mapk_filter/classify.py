@@ -7,7 +7,7 @@ same finding, whoever it belongs to.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .annotate import TRUNCATING, pick_annotation
 from .models import (
@@ -349,10 +349,22 @@ def classify_scan(
     sha256: str,
 ) -> SampleResult:
     classifier = Classifier(panel, rules, filters, scan.build)
-    findings = tuple(
-        classifier.classify(variant, genes, sample_id, str(scan.path))
-        for variant, genes in scan.variants
-    )
+    first_record: dict[tuple[str, int, str, str], int] = {}
+    classified: list[Finding] = []
+    for variant, genes in scan.variants:
+        finding = classifier.classify(variant, genes, sample_id, str(scan.path))
+        key = (normalise_chrom(variant.chrom), *trim_alleles(variant.pos, variant.ref, variant.alt))
+        if key in first_record and variant.record_number != first_record[key]:
+            finding = replace(
+                finding,
+                status=Status.FILTERED,
+                reason="filtered:duplicate_record",
+                would_be=None,
+                caveats=(f"the same allele as record {first_record[key]}, counted there",),
+            )
+        first_record.setdefault(key, variant.record_number)
+        classified.append(finding)
+    findings = tuple(classified)
     counts = Counter(f.reason if f.status == Status.FILTERED else str(f.status) for f in findings)
     notes = list(scan.notes)
     if not scan.annotation_sources:

@@ -19,6 +19,7 @@ from cyvcf2 import VCF
 from ..annotate import annotate_with_csq, field_names, parse_ann, parse_bcsq, parse_csq
 from ..errors import InputError
 from ..models import SampleEvidence, SmallVariant, TranscriptAnnotation
+from ..normalise import left_align
 from ..panel import Panel, normalise_chrom
 from ..settings import Reference
 from .evidence import extractor_for
@@ -188,16 +189,23 @@ def read_small_variants(
     if build_note:
         notes.append(build_note)
     tumor, normal = choose_samples(path, facts, tumor_name, normal_name)
-    parsers = _annotation_parsers(vcf)
-    if not parsers and reference is not None and reference.can_annotate:
-        assert reference.fasta is not None and reference.gff3 is not None
-        annotated = annotate_with_csq(path, reference.fasta, reference.gff3, workdir)
-        notes.append("annotated with bcftools csq (pysam) against the configured FASTA and GFF3")
-        vcf.close()
-        vcf = _open(annotated)
-        parsers = _annotation_parsers(vcf)
     index = find_index(path) if path.suffix in (".gz", ".bcf") else None
     regions = _merged_regions(panel, declared_build, facts.uses_chr) if index else None
+    parsers = _annotation_parsers(vcf)
+    current = path
+    if reference is not None and reference.fasta is not None:
+        vcf.close()
+        current = left_align(path, reference.fasta, regions, workdir)
+        notes.append(f"indels left-aligned with bcftools norm against {reference.fasta.name}")
+        vcf = _open(current)
+        regions = None  # the normalised file holds only what the index query returned
+    if not parsers and reference is not None and reference.can_annotate:
+        assert reference.fasta is not None and reference.gff3 is not None
+        vcf.close()
+        annotated = annotate_with_csq(current, reference.fasta, reference.gff3, workdir)
+        notes.append("annotated with bcftools csq (pysam) against the configured FASTA and GFF3")
+        vcf = _open(annotated)
+        parsers = _annotation_parsers(vcf)
     scan = SmallVariantScan(
         path=path,
         facts=facts,
@@ -205,7 +213,7 @@ def read_small_variants(
         tumor_sample=facts.samples[tumor],
         normal_sample="" if normal is None else facts.samples[normal],
         annotation_sources=tuple(parsers),
-        region_query=regions is not None,
+        region_query=index is not None,
         notes=notes,
     )
     try:
