@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import csv
 import shutil
+import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +23,7 @@ import pysam
 import pysam.bcftools
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 GENE_LISTS = REPO / "resources" / "gene_lists"
 
 COMPLEMENT = str.maketrans("ACGT", "TGCA")
@@ -477,6 +480,57 @@ def build_batch(out: Path) -> None:
         build="GRCh37",
     )
 
+    # Structural variants and copy number (written by scripts/make_sv_fixtures.py).
+    sv_files = structural_fixtures()
+
+    def add_structural(
+        pid: str, note: str, clinical: dict[str, str], fixture: str, kind: str
+    ) -> None:
+        patients.append({"patient_id": pid, **ELIGIBLE, "dasatinib_ic50_nM": "", **clinical})
+        target = out / f"{pid}_{fixture}"
+        target.write_bytes(sv_files[fixture])
+        is_vcf = fixture.endswith(".vcf")
+        samples.append(
+            {
+                "patient_id": pid,
+                "sample_id": f"{pid}_{kind}",
+                "kind": kind,
+                "path": target.name,
+                "tumor_name": "TUMOR_S" if is_vcf else "",
+                "normal_name": "NORMAL_S" if is_vcf else "",
+                "genome_build": "GRCh38",
+                "timepoint": "relapse1",
+            }
+        )
+        CASES.append((pid, note))
+
+    sv, cn = "structural_variants", "copy_number"
+    add_structural(
+        "P14",
+        "NUP214::ABL1 T-ALL (Manta tandem duplication)",
+        {"diagnosis": "T-ALL"},
+        "sv_manta_nup214_abl1.vcf",
+        sv,
+    )
+    add_structural("P15", "EBF1::PDGFRB (5q deletion)", {}, "sv_manta_ebf1_pdgfrb.vcf", sv)
+    add_structural("P16", "ETV6::ABL1 (Manta breakends)", {}, "sv_manta_etv6_abl1.vcf", sv)
+    add_structural("P17", "BCR::ABL1 (SvABA breakends)", {}, "sv_svaba_bcr_abl1.vcf", sv)
+    add_structural("P18", "ABL1 amplification (CNVkit .cns, CN 6)", {}, "cnvkit_abl1_amp.cns", cn)
+    add_structural(
+        "P19", "reciprocal ABL1::ETV6 junction alone", {}, "sv_manta_abl1_etv6_reciprocal.vcf", sv
+    )
+    add_structural(
+        "P20", "PDGFRB breakpoint past the kinase domain", {}, "sv_manta_pdgfrb_past_kinase.vcf", sv
+    )
+    add_structural("P21", "single-copy ABL1 gain (CN 3)", {}, "cnv_gatk_abl1_gain.vcf", cn)
+    add_structural(
+        "P22",
+        "NUP214::ABL1 (DELLY) with performance score unknown",
+        {"diagnosis": "T-ALL", "performance_score": ""},
+        "sv_delly_nup214_abl1.vcf",
+        sv,
+    )
+
     with open(out / "patients.tsv", "w", newline="") as handle:
         writer = csv.DictWriter(handle, PATIENT_COLUMNS, delimiter="\t", lineterminator="\n")
         writer.writeheader()
@@ -507,6 +561,16 @@ def build_batch(out: Path) -> None:
 
 
 CASES: list[tuple[str, str]] = []
+
+
+def structural_fixtures() -> dict[str, bytes]:
+    """The SV/CNV fixtures, written by make_sv_fixtures into a scratch folder."""
+    import make_sv_fixtures
+
+    with tempfile.TemporaryDirectory() as scratch:
+        make_sv_fixtures.OUT = Path(scratch)
+        make_sv_fixtures.main()
+        return {p.name: p.read_bytes() for p in Path(scratch).iterdir()}
 
 
 def main() -> None:

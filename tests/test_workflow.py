@@ -61,6 +61,43 @@ EXPECTED = {
         ],
         [],
     ),
+    "P14": (
+        "candidate",
+        [
+            "listed finding: NUP214::ABL1 fusion, ABL1 breakpoint in intron 1 "
+            "(before exon 2): kinase domain retained (rule B-L1)"
+        ],
+        [],
+    ),
+    "P15": (
+        "candidate",
+        [
+            "listed finding: EBF1::PDGFRB fusion, PDGFRB breakpoint in intron 10 (before exon 11)",
+            "(rule B-L3)",
+        ],
+        [],
+    ),
+    "P16": ("candidate", ["listed finding: ETV6::ABL1 fusion", "(rule B-L1)"], []),
+    "P17": ("candidate", ["listed finding: BCR::ABL1 fusion", "(rule B-L1)"], []),
+    "P18": ("candidate", ["listed finding: ABL1 amplification, CN 6 (>= 4)", "(rule B-L2)"], []),
+    "P19": (
+        "not_candidate",
+        [
+            "no qualifying or reviewable finding",
+            "not a listed finding: ABL1::ETV6 junction: ABL1 is the 5' partner",
+        ],
+        [],
+    ),
+    "P20": ("not_candidate", ["not a listed finding: EBF1::PDGFRB", "kinase domain"], []),
+    "P21": (
+        "not_candidate",
+        [
+            "not a listed finding: ABL1 copy gain, CN 3.0 (below the "
+            "amplification threshold 4): a gain, not an amplification"
+        ],
+        [],
+    ),
+    "P22": ("review", ["listed finding: NUP214::ABL1 fusion", "unknown: Lansky/Karnofsky"], []),
 }
 
 

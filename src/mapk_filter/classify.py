@@ -365,7 +365,7 @@ def classify_scan(
         first_record.setdefault(key, variant.record_number)
         classified.append(finding)
     findings = tuple(classified)
-    counts = Counter(f.reason if f.status == Status.FILTERED else str(f.status) for f in findings)
+    counts = Counter(f.accounting_key for f in findings)
     notes = list(scan.notes)
     if not scan.annotation_sources:
         notes.append(

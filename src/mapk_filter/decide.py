@@ -13,6 +13,7 @@ from .rules import ClinicalCriterion, TrialRules
 from .sheets import Patient
 
 _RULE_STATUSES = (Status.QUALIFYING, Status.REVIEW, Status.EXCLUSION)
+STRUCTURAL = frozenset({"fusion", "rearrangement", "amplification", "gain", "deletion"})
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,11 @@ def decide(
         for f in review_qc
     ]
     reasons += [f"clinical criterion unknown: {c.name} (no value)" for c in unknown]
+    reasons += [
+        f"not a listed finding: {_label(f)}"
+        for f in findings
+        if f.status == Status.VUS and f.alteration_type in STRUCTURAL
+    ]
     if ic50_note:
         reasons.append(ic50_note)
 

@@ -129,6 +129,12 @@ class Finding:
     kinase_domain_retained: str | None = None  # "yes" | "no" | "unknown"
     supporting_reads: int | None = None  # split + spanning reads, as the caller gives
     copy_number: float | None = None
+    other_records: tuple[int, ...] = ()  # the event's other records (BND mates), same finding
+
+    @property
+    def accounting_key(self) -> str:
+        """The bucket a finding is counted in: its status, or filtered:<why>."""
+        return self.reason if self.status == Status.FILTERED else str(self.status)
 
     def to_dict(self) -> dict[str, Any]:
         d = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
@@ -150,6 +156,7 @@ class Finding:
                 "routes": tuple(d.get("routes", ())),
                 "partner_genes": tuple(d.get("partner_genes", ())),
                 "breakpoints": tuple(d.get("breakpoints", ())),
+                "other_records": tuple(d.get("other_records", ())),
             }
         )
 

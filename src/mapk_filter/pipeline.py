@@ -11,22 +11,22 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from .amplification import classify_copy_number_file
 from .classify import classify_scan
 from .decide import decide
 from .errors import InputError, MapkFilterError, SheetError
 from .models import FileAccounting, SampleResult
-from .panel import load_panel
+from .panel import Panel, load_panel
 from .provenance import provenance
 from .readers.small import read_small_variants
 from .reports.batch import batch_facts, error_row, summary_row, summary_tsv
 from .reports.html import render_batch
 from .reports.patient import atomic_write, build_report, variants_tsv, write_json
 from .resources import sha256_file
-from .rules import load_rules
+from .rules import TrialRules, load_rules
 from .settings import Filters, Reference
 from .sheets import SampleRow, read_patient, read_samples
-
-SUPPORTED_KINDS = ("small_variants",)
+from .structural import classify_structural_file
 
 
 def _sample_row(sample_sheet: Path, sample_id: str, patient_id: str | None) -> SampleRow:
@@ -70,33 +70,74 @@ def classify_sample(
     panel, rules = load_panel(panel_dir), load_rules(rules_path)
     error: str | None = None
     try:
-        if row.kind not in SUPPORTED_KINDS:
-            raise InputError(str(row.path), f"kind '{row.kind}' is not supported yet")
-        with tempfile.TemporaryDirectory(prefix="mapk_filter_") as workdir:
-            scan = read_small_variants(
+        if not row.path.is_file():
+            raise InputError(str(row.path), "file not found")
+        sha256 = sha256_file(row.path)
+        if row.kind == "structural_variants":
+            result = classify_structural_file(
                 row.path,
                 panel,
-                build,
-                tumor_name=row.tumor_name,
-                normal_name=row.normal_name,
-                reference=reference,
-                workdir=Path(workdir),
-                caller=row.caller,
-            )
-            result = classify_scan(
-                scan,
-                panel,
                 rules,
-                filters,
+                build,
                 sample_id=row.sample_id,
                 patient_id=row.patient_id,
-                sha256=sha256_file(row.path),
+                sha256=sha256,
+                tumor_name=row.tumor_name,
+                normal_name=row.normal_name,
+                min_supporting_reads=filters.min_supporting_reads,
             )
+        elif row.kind == "copy_number":
+            result = classify_copy_number_file(
+                row.path,
+                panel,
+                rules,
+                build,
+                sample_id=row.sample_id,
+                patient_id=row.patient_id,
+                sha256=sha256,
+                tumor_name=row.tumor_name,
+                min_amplification_cn=filters.min_amplification_cn,
+            )
+        elif row.kind != "small_variants":
+            raise InputError(str(row.path), f"unknown kind '{row.kind}'")
+        else:
+            result = _classify_small(row, build, filters, reference, panel, rules, sha256)
     except (MapkFilterError, OSError) as exc:
         error = str(exc)
         result = _failed(row, build, error)
     write_json(out, result.to_dict())
     return result, error
+
+
+def _classify_small(
+    row: SampleRow,
+    build: str,
+    filters: Filters,
+    reference: Reference,
+    panel: Panel,
+    rules: TrialRules,
+    sha256: str,
+) -> SampleResult:
+    with tempfile.TemporaryDirectory(prefix="mapk_filter_") as workdir:
+        scan = read_small_variants(
+            row.path,
+            panel,
+            build,
+            tumor_name=row.tumor_name,
+            normal_name=row.normal_name,
+            reference=reference,
+            workdir=Path(workdir),
+            caller=row.caller,
+        )
+    return classify_scan(
+        scan,
+        panel,
+        rules,
+        filters,
+        sample_id=row.sample_id,
+        patient_id=row.patient_id,
+        sha256=sha256,
+    )
 
 
 def decide_patient(

@@ -10,6 +10,7 @@ from typing import Any
 
 from . import __version__
 from .panel import Panel
+from .resources import gene_lists_dir, sha256_file
 from .rules import TrialRules
 
 DEPENDENCIES = ("pysam", "cyvcf2", "pandas", "jinja2", "jsonschema", "pyyaml", "snakemake")
@@ -31,6 +32,16 @@ def dependency_versions() -> dict[str, str]:
     return versions
 
 
+def _data_checksums(panel: Panel) -> dict[str, str]:
+    """The panel's own tables plus the gene tables the structural rules read."""
+    checksums = dict(panel.checksums)
+    for name in ("kinase_domains.tsv", "genome_genes.tsv.gz", "contig_lengths.tsv"):
+        path = gene_lists_dir() / name
+        if path.is_file():
+            checksums.setdefault(name, sha256_file(path))
+    return checksums
+
+
 def provenance(
     panel: Panel, rules: TrialRules, inputs: list[dict[str, Any]], genome_builds: list[str]
 ) -> dict[str, Any]:
@@ -38,7 +49,7 @@ def provenance(
         "tool": "mapk-filter",
         "tool_version": __version__,
         "dependencies": dependency_versions(),
-        "panel": {"version": panel.version, "checksums_sha256": dict(panel.checksums)},
+        "panel": {"version": panel.version, "checksums_sha256": _data_checksums(panel)},
         "rules": {
             "subprotocol": rules.subprotocol,
             "version": rules.version,

@@ -18,6 +18,8 @@ class Filters:
     germline_min_normal_vaf: float = 0.10  # normal VAF at or above: possibly germline
     germline_min_normal_alt_reads: int = 3  # ... and at least this many normal alt reads
     benign_population_af: float = 0.01  # gnomAD AF at or above: common polymorphism
+    min_supporting_reads: int = 5  # split + spanning reads for a listed fusion
+    min_amplification_cn: float = 4.0  # diploid genome: at least two extra copies
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "pass_filters": list(self.pass_filters)}

@@ -23,9 +23,18 @@ SUMMARY_COLUMNS = (
 )
 
 
+def _short(finding: dict[str, Any]) -> str:
+    """A finding in a few words: the protein change, the fusion, or the copy number."""
+    if finding.get("partner_genes"):
+        return f"{'::'.join(finding['partner_genes'])} {finding['alteration_type']}"
+    if finding.get("copy_number") is not None:
+        return f"{finding['alteration_type']} CN {finding['copy_number']:g}"
+    return str(finding["hgvs_p"] or finding["classification"])
+
+
 def summary_row(report: dict[str, Any], report_path: Path, relative_to: Path) -> dict[str, Any]:
     findings = [
-        f"{f['gene'] + ' ' if f['gene'] else ''}{f['hgvs_p'] or f['classification']}"
+        f"{f['gene'] + ' ' if f['gene'] else ''}{_short(f)}"
         + (f" [{f['status']}]" if f["status"] != "qualifying" else "")
         for f in report["findings"]
         if f["status"] != "vus" or f.get("would_be")

@@ -13,7 +13,7 @@ from typing import Any
 
 import jsonschema
 
-from ..decide import PatientDecision
+from ..decide import STRUCTURAL, PatientDecision
 from ..models import Finding, Status
 
 SCHEMA_VERSION = "1.0"
@@ -51,11 +51,13 @@ def report_schema() -> dict[str, Any]:
 
 
 def _reported(finding: Finding) -> bool:
-    """Findings shown in report.json: matched a rule (even if QC-demoted) or route elsewhere."""
+    """Findings shown in report.json: matched a rule (even if QC-demoted), route elsewhere,
+    or a structural event the board should see named (reciprocal junction, gain, ...)."""
     return (
         finding.status in (Status.QUALIFYING, Status.REVIEW, Status.EXCLUSION)
         or finding.would_be is not None
         or (bool(finding.routes) and finding.status != Status.BENIGN)
+        or (finding.status == Status.VUS and finding.alteration_type in STRUCTURAL)
     )
 
 
@@ -126,7 +128,11 @@ def _cell(value: Any) -> str:
 
 
 def variants_tsv(decision: PatientDecision) -> str:
-    """Every panel record of every file, one row each, in file order."""
+    """Every panel record of every file, one row each, in file order.
+
+    A structural event written as several records (BND mates) is one finding; each of its
+    records gets a row, and ``event_records`` names them all, so rows match the accounting.
+    """
     import io
 
     out = io.StringIO()
@@ -135,5 +141,9 @@ def variants_tsv(decision: PatientDecision) -> str:
     for sample in decision.samples:
         for f in sample.findings:
             row = {**f.to_dict(), "patient_id": decision.patient_id}
-            writer.writerow([_cell(row.get(c)) for c in VARIANT_COLUMNS])
+            numbers = [f.record_number, *f.other_records]
+            row["event_records"] = numbers if f.other_records else ()
+            for number in numbers:
+                row["record_number"] = number
+                writer.writerow([_cell(row.get(c)) for c in VARIANT_COLUMNS])
     return out.getvalue()

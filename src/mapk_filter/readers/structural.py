@@ -1,0 +1,478 @@
+"""SV VCF reading (Manta, DELLY, GRIDSS, SvABA) into caller-neutral junctions.
+
+Every caller writes the same biology differently: BND mate pairs, symbolic DEL/DUP/INV,
+DELLY's CT tag, GRIDSS single breakends. This module turns each record group into
+``Junction`` objects that say, per side, whether the kept sequence lies upstream or
+downstream of the breakpoint on the + strand -- all the fusion logic needs -- and keeps the
+record numbers so every record is accounted for exactly once.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cyvcf2 import VCF
+
+from ..errors import InputError
+from ..panel import normalise_chrom
+from .vcf_header import HeaderFacts, check_build, choose_samples, parse_header
+
+UPSTREAM = "upstream"  # kept sequence lies at lower coordinates (left) of the breakpoint
+DOWNSTREAM = "downstream"  # kept sequence lies at higher coordinates (right)
+_INT_MISSING = -2147483648
+
+# VCF 4.3 section 5.4: the four join forms. (local kept side, partner kept side)
+_BND_FORMS: tuple[tuple[re.Pattern[str], str, str, str], ...] = (
+    (re.compile(r"^([A-Za-z*]+)\[(.+):(\d+)\[$"), "t[p[", UPSTREAM, DOWNSTREAM),
+    (re.compile(r"^([A-Za-z*]+)\](.+):(\d+)\]$"), "t]p]", UPSTREAM, UPSTREAM),
+    (re.compile(r"^\](.+):(\d+)\]([A-Za-z*]+)$"), "]p]t", DOWNSTREAM, UPSTREAM),
+    (re.compile(r"^\[(.+):(\d+)\[([A-Za-z*]+)$"), "[p[t", DOWNSTREAM, DOWNSTREAM),
+)
+_SINGLE_AFTER = re.compile(r"^([A-Za-z*]+)\.$")  # t. : kept upstream, partner unknown
+_SINGLE_BEFORE = re.compile(r"^\.([A-Za-z*]+)$")  # .t : kept downstream
+# DELLY CT: which end of each breakpoint is joined ("3to5": A's 3' end to B's 5' end).
+_DELLY_CT = {
+    "3to5": (UPSTREAM, DOWNSTREAM),
+    "5to3": (DOWNSTREAM, UPSTREAM),
+    "3to3": (UPSTREAM, UPSTREAM),
+    "5to5": (DOWNSTREAM, DOWNSTREAM),
+}
+_SV_CALLERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("manta", re.compile(r"^##source=GenerateSVCandidates", re.M)),
+    ("delly", re.compile(r"^##(source=DELLY|INFO=<ID=CT,)|SVMETHOD=EMBL\.DELLY", re.M | re.I)),
+    ("gridss", re.compile(r"^##(source=GRIDSS|gridss|INFO=<ID=BVF,|FORMAT=<ID=VF,)", re.M | re.I)),
+    ("svaba", re.compile(r"^##(source=svaba|INFO=<ID=SCTG,|INFO=<ID=EVDNC,)", re.M | re.I)),
+)
+
+
+@dataclass(frozen=True)
+class BndAlt:
+    """A parsed breakend ALT: which side of each breakpoint is kept, and the partner."""
+
+    form: str  # "t[p[", "t]p]", "]p]t", "[p[t", "t.", ".t"
+    kept_local: str
+    partner_chrom: str | None
+    partner_pos: int | None
+    kept_partner: str | None
+    inserted: str  # bases between the two breakpoints, beyond the anchoring REF base
+
+
+def parse_bnd_alt(alt: str) -> BndAlt | None:
+    """Parse ALT per VCF 4.3 section 5.4; None when ALT is not breakend notation."""
+    for pattern, form, kept_local, kept_partner in _BND_FORMS:
+        m = pattern.match(alt)
+        if m is None:
+            continue
+        if form.startswith("t"):
+            bases, chrom, pos = m.group(1), m.group(2), int(m.group(3))
+            inserted = bases[1:]
+        else:
+            chrom, pos, bases = m.group(1), int(m.group(2)), m.group(3)
+            inserted = bases[:-1]
+        chrom = chrom.strip("<>")
+        return BndAlt(form, kept_local, normalise_chrom(chrom), pos, kept_partner, inserted)
+    m = _SINGLE_AFTER.match(alt)
+    if m is not None:
+        return BndAlt("t.", UPSTREAM, None, None, None, m.group(1)[1:])
+    m = _SINGLE_BEFORE.match(alt)
+    if m is not None:
+        return BndAlt(".t", DOWNSTREAM, None, None, None, m.group(1)[:-1])
+    return None
+
+
+@dataclass(frozen=True)
+class Junction:
+    """One novel adjacency: side A joined to side B (B absent for a single breakend)."""
+
+    chrom_a: str  # normalised (no "chr")
+    pos_a: int
+    kept_a: str  # UPSTREAM or DOWNSTREAM of pos_a, + strand
+    chrom_b: str | None
+    pos_b: int | None
+    kept_b: str | None
+    svtype: str  # BND | DEL | DUP | INV | INS | ...
+    record_ids: tuple[str, ...]
+    record_numbers: tuple[int, ...]
+    supporting_reads: int | None
+    filters: tuple[str, ...]
+    imprecise: bool = False
+    cipos_a: tuple[int, int] = (0, 0)
+    cipos_b: tuple[int, int] = (0, 0)
+    inserted: str = ""
+
+    @property
+    def single(self) -> bool:
+        return self.chrom_b is None
+
+    def describe(self) -> str:
+        """Compact and caller-neutral, e.g. ``chr9:130714321(+up)::chr9:131150000(+down)``."""
+        a = f"chr{self.chrom_a}:{self.pos_a} kept {self.kept_a}"
+        if self.single:
+            return f"{self.svtype} single breakend {a}, partner unresolved"
+        return f"{self.svtype} chr{self.chrom_a}:{self.pos_a}::chr{self.chrom_b}:{self.pos_b} " + (
+            f"(kept {self.kept_a} / {self.kept_b})"
+        )
+
+
+@dataclass(frozen=True)
+class SvEvent:
+    """The records that describe one event and its junctions (an INV has two)."""
+
+    record_numbers: tuple[int, ...]
+    junctions: tuple[Junction, ...]
+    svtype: str
+    chrom: str
+    start: int
+    end: int  # span on chrom (for DEL/DUP/INV: the affected interval)
+
+
+@dataclass
+class StructuralScan:
+    path: Path
+    facts: HeaderFacts
+    caller: str
+    build: str
+    tumor_sample: str
+    normal_sample: str
+    records_read: int = 0
+    events: list[SvEvent] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Rec:
+    number: int
+    id: str
+    chrom: str
+    pos: int
+    end: int
+    alt: str
+    svtype: str
+    mate: str | None
+    filters: tuple[str, ...]
+    reads: int | None
+    imprecise: bool
+    cipos: tuple[int, int]
+    ciend: tuple[int, int]
+    ct: str | None
+    chr2: str | None
+    pos2: int | None
+    flags: frozenset[str]
+
+
+def detect_sv_caller(header_text: str) -> str:
+    for name, pattern in _SV_CALLERS:
+        if pattern.search(header_text):
+            return name
+    return "generic"
+
+
+def _fmt(record: Any, key: str, sample: int) -> list[float] | None:
+    try:
+        array = record.format(key)
+    except KeyError:
+        return None
+    if array is None:
+        return None
+    row = array[sample]
+    values = list(row) if hasattr(row, "__len__") and not isinstance(row, str | bytes) else [row]
+    out: list[float] = []
+    for v in values:
+        try:
+            number = float(v)
+        except (TypeError, ValueError):
+            continue
+        if not math.isnan(number) and number > _INT_MISSING:
+            out.append(number)
+    return out or None
+
+
+def _info_num(record: Any, key: str) -> float | None:
+    value = record.INFO.get(key)
+    if value is None or isinstance(value, str | bool):
+        return None
+    if isinstance(value, tuple):
+        value = value[0]
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def supporting_reads(caller: str, record: Any, tumor: int) -> int | None:
+    """Alt-supporting reads in the tumour, where each caller writes them.
+
+    Manta: PR + SR alt counts; DELLY: DV + RV; GRIDSS: VF (BVF for single breakends);
+    SvABA: AD (else SR + DR). Falls back on INFO SU (LUMPY) or PE + SR.
+    """
+    formats = set(record.FORMAT or ())
+    if caller != "svaba" and {"PR", "SR"} & formats:  # Manta: (ref, alt) pairs
+        pairs = [_fmt(record, key, tumor) for key in ("PR", "SR")]
+        alts = [v[1] for v in pairs if v is not None and len(v) >= 2]
+        if alts:
+            return int(sum(alts))
+    if {"DV", "RV"} & formats:
+        counts = [_fmt(record, key, tumor) for key in ("DV", "RV")]
+        return int(sum(v[0] for v in counts if v))
+    if "VF" in formats or "BVF" in formats:
+        for key in ("VF", "BVF"):
+            fragments = _fmt(record, key, tumor)
+            if fragments:
+                return int(fragments[0])
+    if caller == "svaba" or "AD" in formats:
+        depth = _fmt(record, "AD", tumor)
+        if depth:
+            return int(depth[-1])
+        split, discordant = _fmt(record, "SR", tumor), _fmt(record, "DR", tumor)
+        if split or discordant:
+            return int((split or [0])[0] + (discordant or [0])[0])
+    for key in ("VF", "BVF", "SU"):
+        number = _info_num(record, key)
+        if number is not None:
+            return int(number)
+    pe, sr = _info_num(record, "PE"), _info_num(record, "SR")
+    if pe is not None or sr is not None:
+        return int((pe or 0) + (sr or 0))
+    return None
+
+
+def _ci(record: Any, key: str) -> tuple[int, int]:
+    value = record.INFO.get(key)
+    if isinstance(value, tuple) and len(value) >= 2:
+        return int(value[0]), int(value[1])
+    return (0, 0)
+
+
+def _read_record(path: Path, record: Any, number: int, caller: str, tumor: int) -> _Rec:
+    if not record.ALT:
+        raise InputError(str(path), "record has no ALT allele", number)
+    if len(record.ALT) > 1:
+        raise InputError(str(path), f"{len(record.ALT)} ALT alleles in one SV record", number)
+    alt = str(record.ALT[0])
+    svtype = record.INFO.get("SVTYPE")
+    if svtype is None:
+        if alt.startswith("<") and alt.endswith(">"):
+            svtype = alt[1:-1].split(":")[0]
+        elif parse_bnd_alt(alt) is not None:
+            svtype = "BND"
+        else:
+            raise InputError(str(path), f"no SVTYPE and ALT '{alt}' is not an SV allele", number)
+    ct = record.INFO.get("CT")
+    if str(svtype).upper() in ("BND", "TRA") and ct is None and parse_bnd_alt(alt) is None:
+        raise InputError(
+            str(path),
+            f"breakend ALT '{alt}' is not VCF 4.3 breakend notation (t[p[, t]p], ]p]t, [p[t, "
+            "t. or .t)",
+            number,
+        )
+    mate = record.INFO.get("MATEID") or record.INFO.get("PARID")
+    pos2 = record.INFO.get("POS2")
+    chr2 = record.INFO.get("CHR2")
+    flags = frozenset(k for k in ("INV3", "INV5", "IMPRECISE") if record.INFO.get(k) is not None)
+    return _Rec(
+        number=number,
+        id=record.ID or "",
+        chrom=normalise_chrom(record.CHROM),
+        pos=record.POS,
+        end=int(record.INFO.get("END") or record.end),
+        alt=alt,
+        svtype=str(svtype).upper(),
+        mate=str(mate) if mate else None,
+        filters=tuple((record.FILTER or "PASS").split(";")),
+        reads=supporting_reads(caller, record, tumor),
+        imprecise="IMPRECISE" in flags,
+        cipos=_ci(record, "CIPOS"),
+        ciend=_ci(record, "CIEND"),
+        ct=str(ct) if ct else None,
+        chr2=normalise_chrom(str(chr2)) if chr2 else None,
+        pos2=int(pos2) if pos2 is not None else None,
+        flags=flags,
+    )
+
+
+def _junction(
+    recs: list[_Rec],
+    a: tuple[str, int, str, tuple[int, int]],
+    b: tuple[str, int, str, tuple[int, int]] | None,
+    svtype: str,
+    inserted: str = "",
+) -> Junction:
+    reads = next((r.reads for r in recs if r.reads is not None), None)
+    filters = tuple(dict.fromkeys(f for r in recs for f in r.filters if f not in ("PASS", ".")))
+    return Junction(
+        chrom_a=a[0],
+        pos_a=a[1],
+        kept_a=a[2],
+        chrom_b=None if b is None else b[0],
+        pos_b=None if b is None else b[1],
+        kept_b=None if b is None else b[2],
+        svtype=svtype,
+        record_ids=tuple(r.id for r in recs),
+        record_numbers=tuple(r.number for r in recs),
+        supporting_reads=reads,
+        filters=filters or ("PASS",),
+        imprecise=any(r.imprecise for r in recs),
+        cipos_a=a[3],
+        cipos_b=(0, 0) if b is None else b[3],
+        inserted=inserted,
+    )
+
+
+def _event(path: Path, recs: list[_Rec]) -> SvEvent:
+    """Junction(s) of one record group: a BND pair, or one symbolic/DELLY record."""
+    first = recs[0]
+    numbers = tuple(r.number for r in recs)
+    bnd = parse_bnd_alt(first.alt)
+    if bnd is not None:
+        side_a = (first.chrom, first.pos, bnd.kept_local, first.cipos)
+        if bnd.partner_chrom is None:
+            junction = _junction(recs, side_a, None, "BND", bnd.inserted)
+            return SvEvent(numbers, (junction,), "BND", first.chrom, first.pos, first.pos)
+        assert bnd.partner_pos is not None and bnd.kept_partner is not None
+        mate_ci = recs[1].cipos if len(recs) > 1 else (0, 0)
+        side_b = (bnd.partner_chrom, bnd.partner_pos, bnd.kept_partner, mate_ci)
+        junction = _junction(recs, side_a, side_b, first.svtype, bnd.inserted)
+        start, end = first.pos, first.pos
+        if bnd.partner_chrom == first.chrom:
+            start, end = min(first.pos, bnd.partner_pos), max(first.pos, bnd.partner_pos)
+        return SvEvent(numbers, (junction,), first.svtype, first.chrom, start, end)
+    svtype = first.svtype
+    if first.ct is not None:  # DELLY: CT names the joined ends; CHR2/POS2 the partner
+        if first.ct not in _DELLY_CT:
+            raise InputError(str(path), f"unknown DELLY CT '{first.ct}'", first.number)
+        kept_a, kept_b = _DELLY_CT[first.ct]
+        chrom_b = first.chr2 or first.chrom
+        translocation = svtype in ("BND", "TRA") and first.pos2 is not None
+        pos_b = first.pos2 if translocation and first.pos2 is not None else first.end
+        side_a = (first.chrom, first.pos, kept_a, first.cipos)
+        junction = _junction(recs, side_a, (chrom_b, pos_b, kept_b, first.ciend), svtype)
+        same = chrom_b == first.chrom
+        return SvEvent(
+            numbers, (junction,), svtype, first.chrom, first.pos, pos_b if same else first.pos
+        )
+    pos, end, ci_a, ci_b = first.pos, first.end, first.cipos, first.ciend
+    if end < pos:
+        raise InputError(str(path), f"{svtype} END {end} is before POS {pos}", first.number)
+    c = first.chrom
+    if svtype in ("DEL", "DEL:ME"):  # keeps ..POS and END+1..
+        js = [_junction(recs, (c, pos, UPSTREAM, ci_a), (c, end + 1, DOWNSTREAM, ci_b), "DEL")]
+    elif svtype in ("DUP", "DUP:TANDEM"):  # copy 1 ends at END, copy 2 starts at POS+1
+        js = [_junction(recs, (c, pos + 1, DOWNSTREAM, ci_a), (c, end, UPSTREAM, ci_b), "DUP")]
+    elif svtype == "INV":
+        left = _junction(recs, (c, pos, UPSTREAM, ci_a), (c, end, UPSTREAM, ci_b), "INV")
+        right = _junction(
+            recs, (c, pos + 1, DOWNSTREAM, ci_a), (c, end + 1, DOWNSTREAM, ci_b), "INV"
+        )
+        if "INV3" in first.flags:  # Manta's one-sided inversion records
+            js = [left]
+        elif "INV5" in first.flags:
+            js = [right]
+        else:
+            js = [left, right]
+    else:  # INS, CNV, ...: no junction between two loci; kept for accounting
+        js = []
+    if svtype.startswith("DUP"):
+        svtype = "DUP"
+    return SvEvent(numbers, tuple(js), svtype, c, pos, max(end, pos))
+
+
+def _group(path: Path, recs: list[_Rec]) -> list[list[_Rec]]:
+    """Join BND mates (MATEID/PARID, else identical junctions) so each event counts once."""
+    by_id = {r.id: r for r in recs if r.id}
+    used: set[int] = set()
+    groups: list[list[_Rec]] = []
+    by_key: dict[tuple[Any, ...], list[_Rec]] = {}
+    for rec in recs:
+        if rec.number in used:
+            continue
+        used.add(rec.number)
+        mate = by_id.get(rec.mate) if rec.mate else None
+        if mate is not None and mate.number not in used:
+            used.add(mate.number)
+            groups.append([rec, mate])
+            continue
+        bnd = parse_bnd_alt(rec.alt)
+        if mate is None and bnd is not None and bnd.partner_chrom is not None:
+            assert bnd.partner_pos is not None
+            key = tuple(
+                sorted(
+                    [
+                        (rec.chrom, rec.pos, bnd.kept_local),
+                        (bnd.partner_chrom, bnd.partner_pos, bnd.kept_partner),
+                    ]
+                )
+            )
+            if key in by_key and len(by_key[key]) == 1:
+                by_key[key].append(rec)
+                continue
+            group = [rec]
+            by_key[key] = group
+            groups.append(group)
+            continue
+        groups.append([rec])
+    return groups
+
+
+def _open(path: Path) -> Any:
+    if not path.exists():
+        raise InputError(str(path), "file not found")
+    try:
+        return VCF(str(path))  # not lazy=True: FORMAT access crashes (cyvcf2 0.35)
+    except Exception as exc:  # cyvcf2 raises bare Exception
+        raise InputError(str(path), f"not a readable VCF/BCF: {exc}") from exc
+
+
+def read_structural_variants(
+    path: Path,
+    declared_build: str,
+    tumor_name: str | None = None,
+    normal_name: str | None = None,
+) -> StructuralScan:
+    """Read every record of an SV VCF into events; InputError names file and record."""
+    vcf = _open(path)
+    facts = parse_header(vcf.raw_header, list(vcf.samples))
+    caller = detect_sv_caller(vcf.raw_header)
+    notes: list[str] = []
+    build_note = check_build(path, facts, declared_build)
+    if build_note:
+        notes.append(build_note)
+    tumor, normal = choose_samples(path, facts, tumor_name, normal_name)
+    scan = StructuralScan(
+        path=path,
+        facts=facts,
+        caller=caller,
+        build=declared_build,
+        tumor_sample=facts.samples[tumor],
+        normal_sample="" if normal is None else facts.samples[normal],
+        notes=notes,
+    )
+    recs: list[_Rec] = []
+    try:
+        for record in vcf:
+            scan.records_read += 1
+            recs.append(_read_record(path, record, scan.records_read, caller, tumor))
+    except InputError:
+        raise
+    except Exception as exc:  # htslib parse errors surface as plain exceptions
+        raise InputError(
+            str(path), f"unreadable after record {scan.records_read}: {exc}", scan.records_read + 1
+        ) from exc
+    finally:
+        vcf.close()
+    groups = _group(path, recs)
+    for group in groups:
+        try:
+            scan.events.append(_event(path, group))
+        except (TypeError, ValueError) as exc:
+            raise InputError(str(path), f"malformed SV record: {exc}", group[0].number) from exc
+    unpaired = [g[0] for g in groups if len(g) == 1 and g[0].mate]
+    if unpaired:
+        notes.append(
+            f"{len(unpaired)} BND record(s) name a MATEID that is not in the file "
+            "(read as one-sided junctions)"
+        )
+    return scan

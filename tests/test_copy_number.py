@@ -1,0 +1,93 @@
+"""Copy number: ABL1 amplification (CN >= 4) qualifies; a single-copy gain does not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mapk_filter.amplification import classify_copy_number_file, interpret_segment
+from mapk_filter.errors import InputError
+from mapk_filter.models import Status
+from mapk_filter.readers.copy_number import Segment, read_copy_number
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _classify(name, panel, rules, **kw):
+    return classify_copy_number_file(
+        DATA / name, panel, rules, "GRCh38", sample_id="S1", patient_id="P1", sha256="0", **kw
+    )
+
+
+@pytest.mark.parametrize("name", ["cnv_cnvkit_abl1_amp.vcf", "cnvkit_abl1_amp.cns"])
+def test_abl1_amplification_qualifies_in_vcf_and_cns(name, panel, rules):
+    result = _classify(name, panel, rules)
+    assert result.kind == "copy_number"
+    (amp,) = [f for f in result.findings if f.gene == "ABL1"]
+    assert (amp.alteration_type, amp.status, amp.rule_id) == (
+        "amplification",
+        Status.QUALIFYING,
+        "B-L2",
+    )
+    assert amp.copy_number == 6
+    assert result.accounting.reconciles
+
+
+@pytest.mark.parametrize("name", ["cnv_gatk_abl1_gain.vcf", "cnvkit_abl1_gain_log2.cns"])
+def test_single_copy_gain_is_not_amplification(name, panel, rules):
+    result = _classify(name, panel, rules)
+    (gain,) = [f for f in result.findings if f.gene == "ABL1"]
+    assert gain.alteration_type == "gain"
+    assert (gain.status, gain.reason) == (Status.VUS, "gain_below_amplification_threshold")
+    assert gain.copy_number == pytest.approx(3.0, abs=0.01)
+    assert result.accounting.reconciles
+
+
+def test_log2_only_segment_says_no_purity_correction(panel, rules):
+    (gain,) = _classify("cnvkit_abl1_gain_log2.cns", panel, rules).findings
+    assert any("purity" in c for c in gain.caveats)
+
+
+def test_threshold_is_configurable(panel, rules):
+    result = _classify("cnv_gatk_abl1_gain.vcf", panel, rules, min_amplification_cn=3.0)
+    (amp,) = [f for f in result.findings if f.gene == "ABL1"]
+    assert amp.status == Status.QUALIFYING
+
+
+def test_cns_accounting_counts_neutral_and_outside_segments(panel, rules):
+    acc = _classify("cnvkit_abl1_amp.cns", panel, rules).accounting
+    assert acc.records_read == acc.alleles == 4
+    assert acc.outside_panel == 1  # the chr2 loss
+    assert acc.by_status == {"benign": 2, "qualifying": 1}  # flanking chr9: copy neutral
+    assert acc.reconciles
+
+
+def test_broad_gain_is_not_taken_as_focal_amplification(panel, rules):
+    abl1 = panel.genes["ABL1"].spans["GRCh38"]
+    seg = Segment("9", abl1[0] - 20_000_000, abl1[1], 4.0, None, "INFO/CN", 1)
+    finding = interpret_segment(seg, panel, rules, "GRCh38")
+    assert finding is not None
+    assert (finding.status, finding.would_be) == (Status.FILTERED, Status.QUALIFYING)
+    assert finding.reason == "filtered:broad_segment"
+
+
+def test_segment_outside_panel_is_none(panel, rules):
+    seg = Segment("2", 50_000_000, 50_400_000, 8.0, None, "INFO/CN", 1)
+    assert interpret_segment(seg, panel, rules, "GRCh38") is None
+
+
+def test_cnv_record_without_end_is_an_input_error(tmp_path):
+    text = (DATA / "cnv_gatk_abl1_gain.vcf").read_text().splitlines()
+    text[-1] = text[-1].replace("\tEND=", "\tXEND=")
+    bad = tmp_path / "bad.vcf"
+    bad.write_text("\n".join(text) + "\n")
+    with pytest.raises(InputError, match=r"bad\.vcf \(record 2\).*without END"):
+        read_copy_number(bad, "GRCh38")
+
+
+def test_cns_with_bad_number_names_line(tmp_path):
+    bad = tmp_path / "x.cns"
+    bad.write_text("chromosome\tstart\tend\tgene\tlog2\nchr9\t1\t100\t-\thigh\n")
+    with pytest.raises(InputError, match="line 2"):
+        read_copy_number(bad, "GRCh38")

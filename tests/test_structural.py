@@ -1,0 +1,237 @@
+"""SV files through cyvcf2 and the fusion rules: real fixtures, no mocks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mapk_filter.errors import InputError
+from mapk_filter.genome_genes import load_genome_genes
+from mapk_filter.models import Status
+from mapk_filter.readers.structural import (
+    DOWNSTREAM,
+    UPSTREAM,
+    Junction,
+    parse_bnd_alt,
+    read_structural_variants,
+)
+from mapk_filter.structural import classify_structural_file, interpret_junction
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _classify(name, panel, rules, **kw):
+    return classify_structural_file(
+        DATA / name,
+        panel,
+        rules,
+        "GRCh38",
+        sample_id="S1",
+        patient_id="P1",
+        sha256="0",
+        tumor_name="TUMOR_S",
+        **kw,
+    )
+
+
+def _key(finding):
+    return (
+        finding.gene,
+        finding.partner_genes,
+        finding.status,
+        finding.rule_id,
+        finding.kinase_domain_retained,
+    )
+
+
+@pytest.mark.parametrize(
+    "alt, form, local, chrom, pos, partner",
+    [
+        ("G[chr9:100[", "t[p[", UPSTREAM, "9", 100, DOWNSTREAM),
+        ("G]chr9:100]", "t]p]", UPSTREAM, "9", 100, UPSTREAM),
+        ("]chr9:100]G", "]p]t", DOWNSTREAM, "9", 100, UPSTREAM),
+        ("[chr9:100[G", "[p[t", DOWNSTREAM, "9", 100, DOWNSTREAM),
+        ("GT[13:5[", "t[p[", UPSTREAM, "13", 5, DOWNSTREAM),
+    ],
+)
+def test_bnd_alt_forms_follow_vcf_4_3(alt, form, local, chrom, pos, partner):
+    parsed = parse_bnd_alt(alt)
+    assert parsed is not None
+    assert (parsed.form, parsed.kept_local, parsed.partner_chrom) == (form, local, chrom)
+    assert (parsed.partner_pos, parsed.kept_partner) == (pos, partner)
+
+
+def test_bnd_inserted_sequence_and_single_breakends():
+    assert parse_bnd_alt("GACT[chr9:100[").inserted == "ACT"
+    assert parse_bnd_alt("]chr9:100]ACTG").inserted == "ACT"
+    after, before = parse_bnd_alt("GAA."), parse_bnd_alt(".AAG")
+    assert (after.kept_local, after.partner_chrom) == (UPSTREAM, None)
+    assert (before.kept_local, before.partner_chrom) == (DOWNSTREAM, None)
+    assert parse_bnd_alt("<DEL>") is None and parse_bnd_alt("A") is None
+
+
+@pytest.mark.parametrize(
+    "name, caller",
+    [
+        ("sv_manta_nup214_abl1.vcf", "manta"),
+        ("sv_delly_nup214_abl1.vcf", "delly"),
+        ("sv_gridss_nup214_abl1.vcf", "gridss"),
+    ],
+)
+def test_nup214_abl1_is_the_same_finding_in_every_notation(name, caller, panel, rules):
+    result = _classify(name, panel, rules)
+    assert result.caller == caller
+    (finding,) = [f for f in result.findings if f.gene == "ABL1"]
+    assert _key(finding) == (
+        "ABL1",
+        ("NUP214", "ABL1"),
+        Status.QUALIFYING,
+        "B-L1",
+        "yes",
+    )
+    assert finding.alteration_type == "fusion"
+    assert finding.supporting_reads == 23
+    assert finding.breakpoints[1].endswith("(ABL1 intron 1)")
+    assert "NUP214 intron 32" in finding.breakpoints[0]
+    assert result.accounting.reconciles
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("sv_manta_etv6_abl1.vcf", ("ABL1", ("ETV6", "ABL1"), Status.QUALIFYING, "B-L1", "yes")),
+        ("sv_svaba_bcr_abl1.vcf", ("ABL1", ("BCR", "ABL1"), Status.QUALIFYING, "B-L1", "yes")),
+        (
+            "sv_manta_ebf1_pdgfrb.vcf",
+            ("PDGFRB", ("EBF1", "PDGFRB"), Status.QUALIFYING, "B-L3", "yes"),
+        ),
+        (
+            "sv_manta_abl1_etv6_reciprocal.vcf",
+            ("ABL1", ("ABL1", "ETV6"), Status.VUS, None, "no"),
+        ),
+        (
+            "sv_manta_pdgfrb_past_kinase.vcf",
+            ("PDGFRB", ("EBF1", "PDGFRB"), Status.VUS, None, "no"),
+        ),
+    ],
+)
+def test_listed_and_not_listed_fusions(name, expected, panel, rules):
+    result = _classify(name, panel, rules)
+    (finding,) = result.findings
+    assert _key(finding) == expected
+    assert result.accounting.reconciles
+    # mates of a BND pair are both counted, under the one finding they describe
+    assert result.accounting.in_panel == result.accounting.records_read
+
+
+def test_reciprocal_and_past_kinase_say_what_they_are(panel, rules):
+    (recip,) = _classify("sv_manta_abl1_etv6_reciprocal.vcf", panel, rules).findings
+    assert recip.reason == "reciprocal_junction"
+    assert "reciprocal" in recip.classification
+    (past,) = _classify("sv_manta_pdgfrb_past_kinase.vcf", panel, rules).findings
+    assert past.reason == "kinase_domain_not_retained"
+    assert "PDGFRB intron 21" in past.breakpoints[1]
+    assert any("unverified" in c for c in past.caveats)  # the board sees the data caveat
+
+
+def test_pdgfrb_between_exon_11_and_kinase_domain_is_review(panel, rules):
+    genes = load_genome_genes()
+    ex12 = next(e for e in panel.exons if e.gene == "PDGFRB" and e.number == 12)
+    pos = ex12.spans["GRCh38"][0] - 200  # PDGFRB is on the minus strand: intron 12
+    ebf1 = next(e for e in panel.exons if e.gene == "EBF1" and e.number == 15)
+    junction = Junction(
+        "5",
+        pos,
+        UPSTREAM,
+        "5",
+        ebf1.spans["GRCh38"][0] - 500,
+        DOWNSTREAM,
+        "DEL",
+        ("x",),
+        (1,),
+        20,
+        ("PASS",),
+    )
+    finding = interpret_junction(junction, panel, genes, rules, "GRCh38")
+    assert finding is not None
+    assert (finding.status, finding.kinase_domain_retained) == (Status.REVIEW, "yes")
+    assert "transmembrane domain lost" in finding.caveats
+
+
+def test_other_kinase_and_routing_genes(panel, rules):
+    genes = load_genome_genes()
+    etv6 = next(e for e in panel.exons if e.gene == "ETV6" and e.number == 5)
+    left = etv6.spans["GRCh38"][1] + 100
+    for gene, status, routes in (("ABL2", Status.REVIEW, ()), ("JAK2", Status.VUS, ("C",))):
+        g = panel.genes[gene]
+        mid = sum(g.spans["GRCh38"]) // 2
+        kept = DOWNSTREAM if g.strand == "+" else UPSTREAM  # the gene's 3' part
+        junction = Junction(
+            "12", left, UPSTREAM, g.chrom, mid, kept, "BND", ("a", "b"), (1, 2), 30, ("PASS",)
+        )
+        finding = interpret_junction(junction, panel, genes, rules, "GRCh38")
+        assert finding is not None
+        assert (finding.gene, finding.status, finding.routes) == (gene, status, routes)
+        assert finding.partner_genes == ("ETV6", gene)
+
+
+def test_junction_outside_panel_is_none(panel, rules):
+    junction = Junction(
+        "2", 50_000_000, UPSTREAM, "3", 60_000_000, DOWNSTREAM, "BND", (), (), 9, ("PASS",)
+    )
+    assert interpret_junction(junction, panel, load_genome_genes(), rules, "GRCh38") is None
+
+
+def test_accounting_counts_pairs_inversions_and_outside_records(panel, rules):
+    scan = read_structural_variants(DATA / "sv_manta_nup214_abl1.vcf", "GRCh38", "TUMOR_S")
+    assert scan.records_read == 5  # DUP, DEL, INV (two junctions), BND mate pair
+    assert [len(e.record_numbers) for e in scan.events] == [1, 1, 1, 2]
+    assert len(scan.events[2].junctions) == 2
+    acc = _classify("sv_manta_nup214_abl1.vcf", panel, rules).accounting
+    assert (acc.records_read, acc.alleles, acc.outside_panel, acc.in_panel) == (5, 5, 4, 1)
+    assert acc.reconciles
+
+
+def test_gridss_pair_without_mateid_and_single_breakends(panel, rules):
+    result = _classify("sv_gridss_breakends.vcf", panel, rules)
+    fusion, single = result.findings
+    assert _key(fusion) == ("ABL1", ("ETV6", "ABL1"), Status.QUALIFYING, "B-L1", "yes")
+    assert (single.alteration_type, single.reason) == ("breakend", "single_breakend")
+    assert single.partner_genes == ("PDGFRB",)
+    acc = result.accounting
+    assert acc.by_status == {"qualifying": 2, "vus": 1} and acc.outside_panel == 1
+    assert acc.reconciles
+
+
+def test_qc_low_support_filter_and_imprecise_exon_boundary(panel, rules):
+    low, imprecise = _classify("sv_manta_qc.vcf", panel, rules).findings
+    assert (low.status, low.would_be, low.reason) == (
+        Status.FILTERED,
+        Status.QUALIFYING,
+        "filtered:caller_filter",
+    )
+    assert any("few supporting reads (3 < 5)" in c for c in low.caveats)
+    assert imprecise.reason == "filtered:imprecise_breakpoint"
+    assert imprecise.would_be == Status.QUALIFYING
+    strict = _classify("sv_manta_etv6_abl1.vcf", panel, rules, min_supporting_reads=50)
+    assert strict.findings[0].reason == "filtered:low_supporting_reads"
+
+
+def test_malformed_breakend_names_file_and_record():
+    with pytest.raises(InputError, match=r"sv_malformed\.vcf \(record 2\).*breakend ALT"):
+        read_structural_variants(DATA / "sv_malformed.vcf", "GRCh38", "TUMOR_S")
+
+
+def test_unknown_tumour_name_and_build_mismatch_are_input_errors():
+    with pytest.raises(InputError, match="not in the file"):
+        read_structural_variants(DATA / "sv_manta_etv6_abl1.vcf", "GRCh38", "NOPE")
+    with pytest.raises(InputError, match="build mismatch"):
+        read_structural_variants(DATA / "sv_manta_etv6_abl1.vcf", "GRCh37", "TUMOR_S")
+
+
+def test_findings_serialise(panel, rules):
+    result = _classify("sv_manta_etv6_abl1.vcf", panel, rules)
+    again = type(result).from_dict(json.loads(json.dumps(result.to_dict())))
+    assert again == result
