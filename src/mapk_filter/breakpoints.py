@@ -1,0 +1,91 @@
+"""Where a breakpoint lies on a panel gene: MANE exon/intron context, kinase-domain exons.
+
+Used by the fusion rules: "ABL1 breakpoint upstream of exon 2", "PDGFRB upstream of exon
+11", and whether a 3' kinase keeps its kinase-domain exons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .errors import DataError
+from .panel import Exon, Gene, Panel
+from .readers.structural import UPSTREAM
+from .resources import gene_lists_dir
+
+
+@dataclass(frozen=True)
+class KinaseDomain:
+    gene: str
+    transcript: str
+    first_exon: int
+    last_exon: int
+    lost_note: str
+    source: str
+
+    @property
+    def verified(self) -> bool:
+        return not self.source.lower().startswith("unverified")
+
+
+@cache
+def load_kinase_domains(path: Path | None = None) -> dict[str, KinaseDomain]:
+    """The kinase-domain exon table (``resources/gene_lists/kinase_domains.tsv``)."""
+    path = path or gene_lists_dir() / "kinase_domains.tsv"
+    rows = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and ln[0] != "#"]
+    header = rows[0].split("\t")
+    table: dict[str, KinaseDomain] = {}
+    for number, line in enumerate(rows[1:], 2):
+        row = dict(zip(header, line.split("\t"), strict=True))
+        try:
+            table[row["gene"]] = KinaseDomain(
+                row["gene"],
+                row["transcript"],
+                int(row["first_kinase_exon"]),
+                int(row["last_kinase_exon"]),
+                row.get("lost_if_after_listed_exon", ""),
+                row["source"],
+            )
+        except (KeyError, ValueError) as exc:
+            raise DataError(f"{path} (data row {number}): {exc}") from exc
+    return table
+
+
+def _exons(panel: Panel, gene: str, build: str) -> list[tuple[int, int, int]]:
+    found: list[Exon] = [e for e in panel.exons if e.gene == gene and build in e.spans]
+    return sorted((e.number, *e.spans[build]) for e in found)
+
+
+def _before(pos: int, span: tuple[int, int], strand: str) -> bool:
+    """True when pos lies transcript-upstream of the span (not inside it)."""
+    return pos < span[0] if strand == "+" else pos > span[1]
+
+
+def locate(panel: Panel, gene: Gene, build: str, pos: int) -> str:
+    """Exon/intron context on the MANE Select transcript, e.g. "intron 1", "exon 11"."""
+    exons = _exons(panel, gene.symbol, build)
+    if not exons:
+        return "no exon table"
+    for number, start, end in exons:
+        if start <= pos <= end:
+            return f"exon {number}"
+    if _before(pos, (exons[0][1], exons[0][2]), gene.strand):
+        return "intron 1 (5' of MANE exon 1)"
+    previous = [n for n, s, e in exons if not _before(pos, (s, e), gene.strand)]
+    last = max(previous)
+    return f"intron {last}" if last < exons[-1][0] else f"3' of exon {last}"
+
+
+def upstream_of_exon(panel: Panel, gene: Gene, build: str, pos: int, exon: int) -> bool | None:
+    """Is pos transcript-upstream of the start of ``exon`` (so exon onward is kept)?"""
+    for number, start, end in _exons(panel, gene.symbol, build):
+        if number == exon:
+            return _before(pos, (start, end), gene.strand)
+    return None
+
+
+def role(strand: str, kept: str) -> str:
+    """'5' when the kept sequence is the gene's upstream part in transcript orientation."""
+    return "5" if (strand == "+") == (kept == UPSTREAM) else "3"
