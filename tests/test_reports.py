@@ -13,6 +13,7 @@ from mapk_filter.reports.html import render_batch, render_patient
 
 REPO = Path(__file__).resolve().parents[1]
 BATCH = REPO / "resources" / "example_batch"
+DATA = REPO / "tests" / "data"
 HOSTILE = '<script>alert("x")</script>'
 
 
@@ -80,6 +81,8 @@ def test_bad_sheet_rows_are_left_out_and_the_rest_of_the_batch_runs(tmp_path):
         p07,  # duplicate patient id
         p01.replace("P01", "../evil"),  # unsafe id
         p01.replace("P01", "P99").replace("B-ALL", "AML"),  # unknown diagnosis
+        p01.replace("P01", "T1"),  # two samples, no tumour named
+        p01.replace("P01", "T2"),  # tumour name not in the file
     ]
     (tmp_path / "patients.tsv").write_text("\n".join([header, *bad]) + "\n")
     samples = (BATCH / "samples.tsv").read_text().splitlines()
@@ -90,6 +93,10 @@ def test_bad_sheet_rows_are_left_out_and_the_rest_of_the_batch_runs(tmp_path):
                 s.replace(f"\t{s.split()[3]}", f"\t{BATCH / s.split()[3]}", 1)
                 for s in samples[1:]
                 if s.split()[0] in ("P01", "P07")
+            ]
+            + [
+                f"T1\tT1_small\tsmall_variants\t{DATA / 'two_samples_no_tumor_name.vcf'}",
+                f"T2\tT2_small\tsmall_variants\t{DATA / 'strelka2_snv_tumor_normal.vcf'}\tT9",
             ]
         )
         + "\n"
@@ -122,3 +129,15 @@ def test_bad_sheet_rows_are_left_out_and_the_rest_of_the_batch_runs(tmp_path):
     assert "not_assessed" in summary and "'AML' is not one of" in summary
     decision = json.loads((tmp_path / "results" / "patients" / "P01" / "report.json").read_text())
     assert decision["decision"] == "candidate"
+    for patient, words in (
+        ("T1", "2 samples (S1, S2) and no tumour named"),
+        ("T2", "tumour sample 'T9' (sample sheet) is not in the file"),
+    ):
+        report = json.loads(
+            (tmp_path / "results" / "patients" / patient / "report.json").read_text()
+        )
+        (error,) = [s["error"] for s in report["samples"]]
+        assert words in error and "\n" not in error and error.startswith(str(DATA))
+        assert report["decision"] == "review"
+        log = (tmp_path / "logs" / "classify_sample" / f"{patient}_small.log").read_text()
+        assert f"mapk-filter: error: {error}" in log and "Traceback" not in log
