@@ -1,9 +1,11 @@
 """bcftools csq (bundled in pysam) on a raw file, when a FASTA and a GFF3 are configured.
 
-The reference is built at test time: chr12 of N's up to KRAS, with a synthetic coding
-sequence (no UTRs, one exon) on the minus strand whose c.1 sits where the panel's KRAS
-p.Gly12Asp row puts c.1 (hgvs_c c.35 at its GRCh38 position). Codon 12 is GGT, so the
-same site carries the hotspot, a synonymous change and, two codons away, a missense VUS.
+The reference is built at test time on KRAS's real MANE Select exon structure (exons 2-5
+from the panel): chr12 of N's with a synthetic 189-codon coding sequence laid across those
+exons on the minus strand, c.1 where the panel's p.Gly12Asp row puts it. Codon 12 is GGT,
+61 CAA, 146 GCT; so csq's numbering across the real splice junctions can be checked
+against the hotspot table's independently derived coordinates (Q61H in exon 3, A146T in
+exon 4).
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from mapk_filter.models import Status
 from mapk_filter.readers.small import read_small_variants
 from mapk_filter.settings import Filters, Reference
 
-CODONS = ["ATG"] + ["GCT"] * 10 + ["GGT", "GGC"] + ["GCT"] * 24 + ["TAA"]  # 38 codons
+CODONS = ["ATG"] + ["GCT"] * 187 + ["TAA"]  # 189 codons, 567 bases, as KRAS 4B
+CODONS[11], CODONS[12], CODONS[60] = "GGT", "GGC", "CAA"
 COMPLEMENT = str.maketrans("ACGT", "TGCA")
 
 
@@ -30,34 +33,90 @@ def kras_reference(tmp_path_factory, panel):
     assert g12d.hgvs_c == "c.35G>A"
     c1 = g12d.loci["GRCh38"].pos + 34  # minus strand: c.1 is 34 bases above c.35
     cds = "".join(CODONS)
-    low = c1 - len(cds) + 1
+    exons = sorted(
+        (e.spans["GRCh38"] for e in panel.exons if e.gene == "KRAS" and e.number >= 2),
+        reverse=True,
+    )  # transcript order on the minus strand: highest coordinates first
+    segments: list[tuple[int, int, int]] = []  # (low, high, first coding base index)
+    done = 0
+    for low, high in exons:
+        high = min(high, c1)
+        take = min(high - low + 1, len(cds) - done)
+        if take <= 0:
+            break
+        segments.append((high - take + 1, high, done))
+        done += take
+    assert done == len(cds) and len(segments) == 4  # CDS ends in exon 5
+    length = c1 + 1000
+    bases = bytearray(b"N" * length)
+    for low, high, first in segments:
+        piece = cds[first : first + high - low + 1]
+        bases[low - 1 : high] = revcomp(piece).encode()
     folder = tmp_path_factory.mktemp("csq")
     fasta = folder / "chr12_kras.fa"
-    length = c1 + 1000
-    sequence = "N" * (low - 1) + revcomp(cds) + "N" * (length - c1)
     with open(fasta, "w") as out:
         out.write(">chr12\n")
-        for i in range(0, len(sequence), 60):
-            out.write(sequence[i : i + 60] + "\n")
+        text = bases.decode()
+        for i in range(0, len(text), 60):
+            out.write(text[i : i + 60] + "\n")
     pysam.faidx(str(fasta))
     gene = panel.genes["KRAS"]
-    tx = gene.ensembl_mane.split(".")[0]
+    gene_id, tx = gene.ensembl_gene.split(".")[0], gene.ensembl_mane.split(".")[0]
+    lo, hi = segments[-1][0], segments[0][1]
+    lines = [
+        "##gff-version 3",
+        f"chr12\ttest\tgene\t{lo}\t{hi}\t.\t-\t.\tID=gene:{gene_id};Name=KRAS;"
+        "biotype=protein_coding",
+        f"chr12\ttest\tmRNA\t{lo}\t{hi}\t.\t-\t.\tID=transcript:{tx};Parent=gene:{gene_id};"
+        "Name=KRAS-201;biotype=protein_coding",
+    ]
+    for low, high, first in segments:
+        phase = (3 - first % 3) % 3
+        lines.append(f"chr12\ttest\texon\t{low}\t{high}\t.\t-\t.\tParent=transcript:{tx}")
+        lines.append(
+            f"chr12\ttest\tCDS\t{low}\t{high}\t.\t-\t{phase}\tID=CDS:KRASP;Parent=transcript:{tx}"
+        )
     gff = folder / "kras.gff3"
-    gff.write_text(
-        "##gff-version 3\n"
-        f"chr12\ttest\tgene\t{low}\t{c1}\t.\t-\t.\tID=gene:{gene.ensembl_gene.split('.')[0]};"
-        "Name=KRAS;biotype=protein_coding\n"
-        f"chr12\ttest\tmRNA\t{low}\t{c1}\t.\t-\t.\tID=transcript:{tx};"
-        f"Parent=gene:{gene.ensembl_gene.split('.')[0]};Name=KRAS-201;biotype=protein_coding\n"
-        f"chr12\ttest\texon\t{low}\t{c1}\t.\t-\t.\tParent=transcript:{tx}\n"
-        f"chr12\ttest\tCDS\t{low}\t{c1}\t.\t-\t0\tID=CDS:KRASP;Parent=transcript:{tx}\n"
-    )
+    gff.write_text("\n".join(lines) + "\n")
 
     def at(c_pos: int) -> tuple[int, str]:
         """Genomic position and plus-strand reference base of coding position c_pos."""
-        return c1 - c_pos + 1, cds[c_pos - 1].translate(COMPLEMENT)
+        for low, high, first in segments:
+            if first < c_pos <= first + high - low + 1:
+                pos = high - (c_pos - first - 1)
+                return pos, cds[c_pos - 1].translate(COMPLEMENT)
+        raise AssertionError(c_pos)
 
     return fasta, gff, at
+
+
+def test_csq_codon_numbering_across_real_exons_matches_the_hotspot_table(
+    kras_reference, panel, rules, tmp_path
+):
+    fasta, gff, at = kras_reference
+    rows = []
+    for short in ("Q61H", "A146T"):
+        hotspot = next(h for h in panel.hotspots if h.gene == "KRAS" and h.short == short)
+        locus = hotspot.loci["GRCh38"]
+        c_pos = int("".join(ch for ch in hotspot.hgvs_c.split(">")[0] if ch.isdigit()))
+        assert at(c_pos) == (locus.pos, locus.ref)  # the exon walk agrees with the table
+        rows.append((locus.pos, locus.ref, locus.alt, hotspot.hgvs_p))
+    vcf = tmp_path / "mutect2_raw_kras_exons.vcf"
+    vcf.write_text(
+        "##fileformat=VCFv4.2\n##source=Mutect2\n##contig=<ID=chr12,length=133275309>\n"
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+        '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">\n'
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tTUMOR\n"
+        + "".join(
+            f"chr12\t{pos}\t.\t{ref}\t{alt}\t50\tPASS\t.\tGT:AD\t0/1:60,30\n"
+            for pos, ref, alt, _ in sorted(rows)
+        )
+    )
+    scan = read_small_variants(
+        vcf, panel, "GRCh38", reference=Reference(fasta=fasta, gff3=gff), workdir=tmp_path
+    )
+    bcsq = {v.pos: a.hgvs_p for v, _ in scan.variants for a in v.annotations}
+    assert {pos: p for pos, _, _, p in rows} == bcsq  # csq: p.Gln61His, p.Ala146Thr
 
 
 def test_csq_annotates_raw_files_and_decides_from_consequences(
