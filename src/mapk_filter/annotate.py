@@ -15,32 +15,11 @@ from urllib.parse import unquote
 
 from .errors import InputError
 from .models import TranscriptAnnotation
+from .panel import AMINO_ACIDS_THREE_TO_ONE
 
 _FORMAT_IN_DESCRIPTION = re.compile(r"Format:\s*'?([^'\">]+)")
 
-AA3 = {
-    "A": "Ala",
-    "R": "Arg",
-    "N": "Asn",
-    "D": "Asp",
-    "C": "Cys",
-    "Q": "Gln",
-    "E": "Glu",
-    "G": "Gly",
-    "H": "His",
-    "I": "Ile",
-    "L": "Leu",
-    "K": "Lys",
-    "M": "Met",
-    "F": "Phe",
-    "P": "Pro",
-    "S": "Ser",
-    "T": "Thr",
-    "W": "Trp",
-    "Y": "Tyr",
-    "V": "Val",
-    "*": "Ter",
-}
+AA3 = {one: three for three, one in AMINO_ACIDS_THREE_TO_ONE.items()}  # 'G' -> 'Gly'
 
 _BCSQ_TERMS = {
     "missense": "missense_variant",

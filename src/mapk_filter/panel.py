@@ -74,7 +74,7 @@ _HOTSPOT_COLUMNS = (
     "grch37_alt",
     "source",
 )
-_THREE = {
+AMINO_ACIDS_THREE_TO_ONE = {
     "Ala": "A",
     "Arg": "R",
     "Asn": "N",
@@ -129,9 +129,9 @@ def short_protein(protein: str) -> str | None:
     parts = []
     for aa in (m.group(1), m.group(3)):
         if len(aa) == 3:
-            if aa not in _THREE:
+            if aa not in AMINO_ACIDS_THREE_TO_ONE:
                 return None
-            aa = _THREE[aa]
+            aa = AMINO_ACIDS_THREE_TO_ONE[aa]
         parts.append(aa)
     return f"{parts[0]}{m.group(2)}{parts[1]}"
 

@@ -18,7 +18,13 @@ from cyvcf2 import VCF
 
 from ..errors import InputError
 from ..panel import normalise_chrom
-from .vcf_header import HeaderFacts, check_build, choose_samples, parse_header
+from .vcf_header import (
+    HeaderFacts,
+    check_build,
+    choose_samples,
+    parse_header,
+    unreadable_as_input_error,
+)
 
 CNV_SVTYPES = frozenset({"CNV", "DUP", "AMP", "GAIN", "DEL", "LOSS", "DUP:TANDEM"})
 _LOG2_KEYS = ("FOLD_CHANGE_LOG", "LOG2", "LOG2R", "L2R", "LOG2_COPY_RATIO", "SM")
@@ -146,15 +152,10 @@ def _read_vcf(path: Path, declared_build: str, tumor_name: str | None) -> CopyNu
         tumor_sample = facts.samples[tumor]
     scan = CopyNumberScan(path, "vcf", declared_build, tumor_sample, notes=notes, facts=facts)
     try:
-        for record in vcf:
-            scan.records_read += 1
-            scan.segments.append(_vcf_segment(path, record, scan.records_read, tumor))
-    except InputError:
-        raise
-    except Exception as exc:  # htslib parse errors surface as plain exceptions
-        raise InputError(
-            str(path), f"unreadable after record {scan.records_read}: {exc}", scan.records_read + 1
-        ) from exc
+        with unreadable_as_input_error(path, lambda: scan.records_read):
+            for record in vcf:
+                scan.records_read += 1
+                scan.segments.append(_vcf_segment(path, record, scan.records_read, tumor))
     finally:
         vcf.close()
     return scan

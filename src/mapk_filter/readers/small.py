@@ -23,7 +23,14 @@ from ..normalise import left_align
 from ..panel import Panel, normalise_chrom
 from ..settings import Reference
 from .evidence import extractor_for
-from .vcf_header import CALLERS, HeaderFacts, check_build, choose_samples, parse_header
+from .vcf_header import (
+    CALLERS,
+    HeaderFacts,
+    check_build,
+    choose_samples,
+    parse_header,
+    unreadable_as_input_error,
+)
 
 ANNOTATION_TAGS = ("CSQ", "ANN", "BCSQ")
 
@@ -217,13 +224,8 @@ def read_small_variants(
         notes=notes,
     )
     try:
-        _scan_records(vcf, regions, scan, panel, tumor, normal, parsers)
-    except InputError:
-        raise
-    except Exception as exc:  # htslib parse errors surface as plain exceptions
-        raise InputError(
-            str(path), f"unreadable after record {scan.records_read}: {exc}", scan.records_read + 1
-        ) from exc
+        with unreadable_as_input_error(path, lambda: scan.records_read):
+            _scan_records(vcf, regions, scan, panel, tumor, normal, parsers)
     finally:
         vcf.close()
     return scan

@@ -19,7 +19,13 @@ from cyvcf2 import VCF
 
 from ..errors import InputError
 from ..panel import normalise_chrom
-from .vcf_header import HeaderFacts, check_build, choose_samples, parse_header
+from .vcf_header import (
+    HeaderFacts,
+    check_build,
+    choose_samples,
+    parse_header,
+    unreadable_as_input_error,
+)
 
 UPSTREAM = "upstream"  # kept sequence lies at lower coordinates (left) of the breakpoint
 DOWNSTREAM = "downstream"  # kept sequence lies at higher coordinates (right)
@@ -452,15 +458,10 @@ def read_structural_variants(
     )
     recs: list[_Rec] = []
     try:
-        for record in vcf:
-            scan.records_read += 1
-            recs.append(_read_record(path, record, scan.records_read, caller, tumor))
-    except InputError:
-        raise
-    except Exception as exc:  # htslib parse errors surface as plain exceptions
-        raise InputError(
-            str(path), f"unreadable after record {scan.records_read}: {exc}", scan.records_read + 1
-        ) from exc
+        with unreadable_as_input_error(path, lambda: scan.records_read):
+            for record in vcf:
+                scan.records_read += 1
+                recs.append(_read_record(path, record, scan.records_read, caller, tumor))
     finally:
         vcf.close()
     groups = _group(path, recs)

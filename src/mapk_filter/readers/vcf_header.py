@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -33,6 +35,18 @@ class HeaderFacts:
     meta: dict[str, str]  # first value of each simple ##key=value line
     contigs: dict[str, int | None]  # contig id -> length (None when not given)
     uses_chr: bool
+
+
+@contextmanager
+def unreadable_as_input_error(path: Path, progress: Callable[[], int]) -> Iterator[None]:
+    """htslib parse failures surface as plain exceptions: name the file and the record."""
+    try:
+        yield
+    except InputError:
+        raise
+    except Exception as exc:
+        done = progress()
+        raise InputError(str(path), f"unreadable after record {done}: {exc}", done + 1) from exc
 
 
 def detect_caller(header_text: str) -> str:
