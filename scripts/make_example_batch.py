@@ -489,7 +489,7 @@ def build_batch(out: Path) -> None:
         patients.append({"patient_id": pid, **ELIGIBLE, "dasatinib_ic50_nM": "", **clinical})
         target = out / f"{pid}_{fixture}"
         target.write_bytes(sv_files[fixture])
-        is_vcf = fixture.endswith(".vcf")
+        is_vcf = fixture.endswith(".vcf") and kind != "rna_fusions"
         samples.append(
             {
                 "patient_id": pid,
@@ -529,6 +529,13 @@ def build_batch(out: Path) -> None:
         {"diagnosis": "T-ALL", "performance_score": ""},
         "sv_delly_nup214_abl1.vcf",
         sv,
+    )
+    add_structural(
+        "P23",
+        "EBF1::PDGFRB from RNA (STAR-Fusion)",
+        {},
+        "rna_starfusion_ebf1_pdgfrb.tsv",
+        "rna_fusions",
     )
 
     with open(out / "patients.tsv", "w", newline="") as handle:

@@ -522,6 +522,7 @@ def main() -> None:
     v.write()
 
     write_copy_number()
+    write_rna_fusions()
 
 
 def normal_reads_pair(pr: str, sr: str) -> tuple[str, str]:
@@ -604,6 +605,149 @@ def write_copy_number() -> None:
     rows2 = [("chr9", amp[0] - 1, amp[1], "ABL1", "0.585", "620.3", "120", "110.3")]
     body = "\n".join("\t".join(str(x) for x in r) for r in rows2)
     (OUT / "cnvkit_abl1_gain_log2.cns").write_text(f"{header}\n{body}\n", encoding="utf-8")
+
+
+ARRIBA_COLUMNS = [
+    "#gene1",
+    "gene2",
+    "strand1(gene/fusion)",
+    "strand2(gene/fusion)",
+    "breakpoint1",
+    "breakpoint2",
+    "site1",
+    "site2",
+    "type",
+    "split_reads1",
+    "split_reads2",
+    "discordant_mates",
+    "coverage1",
+    "coverage2",
+    "confidence",
+    "reading_frame",
+    "tags",
+    "retained_protein_domains",
+    "closest_genomic_breakpoint1",
+    "closest_genomic_breakpoint2",
+    "gene_id1",
+    "gene_id2",
+    "transcript_id1",
+    "transcript_id2",
+    "direction1",
+    "direction2",
+    "filters",
+    "fusion_transcript",
+    "peptide_sequence",
+    "read_identifiers",
+]
+STAR_FUSION_COLUMNS = [
+    "#FusionName",
+    "JunctionReadCount",
+    "SpanningFragCount",
+    "est_J",
+    "est_S",
+    "SpliceType",
+    "LeftGene",
+    "LeftBreakpoint",
+    "RightGene",
+    "RightBreakpoint",
+    "LargeAnchorSupport",
+    "FFPM",
+    "LeftBreakDinuc",
+    "LeftBreakEntropy",
+    "RightBreakDinuc",
+    "RightBreakEntropy",
+    "annots",
+]
+
+
+def exon_end(gene: str, number: int) -> int:
+    """Last transcribed base of an exon (its 3' end in transcript orientation)."""
+    low, high = exon(gene, number)
+    return high if PANEL.genes[gene].strand == "+" else low
+
+
+def exon_start(gene: str, number: int) -> int:
+    """First transcribed base of an exon (its 5' end in transcript orientation)."""
+    low, high = exon(gene, number)
+    return low if PANEL.genes[gene].strand == "+" else high
+
+
+def arriba_row(
+    five: str,
+    five_exon: int,
+    three: str,
+    three_exon: int,
+    reads: tuple[int, int, int],
+    confidence: str,
+) -> list[str]:
+    g5, g3 = PANEL.genes[five], PANEL.genes[three]
+    return [
+        five,
+        three,
+        f"{g5.strand}/{g5.strand}",
+        f"{g3.strand}/{g3.strand}",
+        f"{g5.chrom}:{exon_end(five, five_exon)}",
+        f"{g3.chrom}:{exon_start(three, three_exon)}",
+        "splice-site",
+        "splice-site",
+        "translocation" if g5.chrom != g3.chrom else "deletion",
+        str(reads[0]),
+        str(reads[1]),
+        str(reads[2]),
+        "120",
+        "95",
+        confidence,
+        "in-frame",
+        ".",
+        ".",
+        ".",
+        ".",
+        g5.ensembl_gene,
+        g3.ensembl_gene,
+        g5.ensembl_mane,
+        g3.ensembl_mane,
+        "downstream",
+        "upstream",
+        ".",
+        ".",
+        ".",
+        ".",
+    ]
+
+
+def write_rna_fusions() -> None:
+    """Arriba and STAR-Fusion calls, breakpoints on the panel's MANE exon boundaries."""
+    rows = [
+        arriba_row("ETV6", 5, "ABL1", 2, (12, 9, 6), "high"),  # keeps ABL1 exon 2: B-L1
+        arriba_row("ETV6", 5, "ABL1", 3, (10, 8, 4), "high"),  # from exon 3: exon 2 lost
+        arriba_row("NUP214", 32, "ABL1", 2, (1, 1, 0), "low"),  # 2 reads, low confidence
+    ]
+    text = "\t".join(ARRIBA_COLUMNS) + "\n" + "".join("\t".join(r) + "\n" for r in rows)
+    (OUT / "rna_arriba_etv6_abl1.tsv").write_text(text, encoding="utf-8")
+    e, p = PANEL.genes["EBF1"], PANEL.genes["PDGFRB"]
+    left = f"chr{e.chrom}:{exon_end('EBF1', 15)}:{e.strand}"
+    right = f"chr{p.chrom}:{exon_start('PDGFRB', 11)}:{p.strand}"
+    star = [
+        "EBF1--PDGFRB",
+        "18",
+        "11",
+        "18.00",
+        "11.00",
+        "ONLY_REF_SPLICE",
+        f"EBF1^{e.ensembl_gene}",
+        left,
+        f"PDGFRB^{p.ensembl_gene}",
+        right,
+        "YES_LDAS",
+        "2.1",
+        "GT",
+        "1.8",
+        "AG",
+        "1.9",
+        '["INTRACHROMOSOMAL[chr5:0.08Mb]"]',
+    ]
+    text = "\t".join(STAR_FUSION_COLUMNS) + "\n" + "\t".join(star) + "\n"
+    (OUT / "rna_starfusion_ebf1_pdgfrb.tsv").write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -97,6 +97,7 @@ EXPECTED = {
         ],
         [],
     ),
+    "P23": ("candidate", ["listed finding: EBF1::PDGFRB fusion", "(rule B-L3)"], []),
     "P22": ("review", ["listed finding: NUP214::ABL1 fusion", "unknown: Lansky/Karnofsky"], []),
 }
 

@@ -70,7 +70,9 @@ def locate(panel: Panel, gene: Gene, build: str, pos: int) -> str:
         return "no exon table"
     for number, start, end in exons:
         if start <= pos <= end:
-            return f"exon {number}"
+            first, last = (start, end) if gene.strand == "+" else (end, start)
+            edge = " (first base)" if pos == first else " (last base)" if pos == last else ""
+            return f"exon {number}{edge}"
     if _before(pos, (exons[0][1], exons[0][2]), gene.strand):
         return "intron 1 (5' of MANE exon 1)"
     previous = [n for n, s, e in exons if not _before(pos, (s, e), gene.strand)]
@@ -79,10 +81,14 @@ def locate(panel: Panel, gene: Gene, build: str, pos: int) -> str:
 
 
 def upstream_of_exon(panel: Panel, gene: Gene, build: str, pos: int, exon: int) -> bool | None:
-    """Is pos transcript-upstream of the start of ``exon`` (so exon onward is kept)?"""
+    """Is the whole of ``exon`` kept by a 3' partner whose retained part starts at pos?
+
+    pos is the first retained base, so a junction exactly on the exon's first base (as RNA
+    fusion callers report it) keeps the exon; one base further in does not.
+    """
     for number, start, end in _exons(panel, gene.symbol, build):
         if number == exon:
-            return _before(pos, (start, end), gene.strand)
+            return pos <= start if gene.strand == "+" else pos >= end
     return None
 
 

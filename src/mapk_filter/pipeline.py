@@ -73,7 +73,7 @@ def classify_sample(
         if not row.path.is_file():
             raise InputError(str(row.path), "file not found")
         sha256 = sha256_file(row.path)
-        if row.kind == "structural_variants":
+        if row.kind in ("structural_variants", "rna_fusions"):
             result = classify_structural_file(
                 row.path,
                 panel,
@@ -85,6 +85,7 @@ def classify_sample(
                 tumor_name=row.tumor_name,
                 normal_name=row.normal_name,
                 min_supporting_reads=filters.min_supporting_reads,
+                kind=row.kind,
             )
         elif row.kind == "copy_number":
             result = classify_copy_number_file(

@@ -17,6 +17,7 @@ from .breakpoints import role as _role
 from .genome_genes import GenomeGenes, load_genome_genes
 from .models import FileAccounting, Finding, SampleResult, Status
 from .panel import Gene, Panel
+from .readers.rna_fusions import read_rna_fusions
 from .readers.structural import Junction, SvEvent, read_structural_variants
 from .rules import TrialRules
 
@@ -113,7 +114,9 @@ def _kinase_call(
             return _Call(
                 Status.QUALIFYING,
                 "listed_fusion",
-                f"{fusion} fusion, {gene.symbol} breakpoint in {where} (before exon {exon}): "
+                f"{fusion} fusion, {gene.symbol} breakpoint in {where} "
+                + ("(keeps all of " if where.startswith("exon") else "(before ")
+                + f"exon {exon}): "
                 "kinase domain retained",
                 rule.id,
                 "yes",
@@ -480,10 +483,15 @@ def classify_structural_file(
     normal_name: str | None = None,
     min_supporting_reads: int = 5,
     genes: GenomeGenes | None = None,
+    kind: str = "structural_variants",
 ) -> SampleResult:
-    """Read an SV VCF and classify every event; each record is counted exactly once."""
+    """Read an SV VCF (or, kind rna_fusions, an Arriba/STAR-Fusion TSV) and classify every
+    event; each record is counted exactly once."""
     genes = genes or load_genome_genes()
-    scan = read_structural_variants(path, build, tumor_name, normal_name)
+    if kind == "rna_fusions":
+        scan = read_rna_fusions(path, build)
+    else:
+        scan = read_structural_variants(path, build, tumor_name, normal_name)
     findings: list[Finding] = []
     counts: Counter[str] = Counter()
     outside = 0
@@ -509,7 +517,7 @@ def classify_structural_file(
     ]
     notes = [
         *scan.notes,
-        f"structural variants ({scan.caller} conventions): {len(scan.events)} event(s) from "
+        f"{kind.replace('_', ' ')} ({scan.caller} conventions): {len(scan.events)} event(s) from "
         f"{scan.records_read} record(s); BND mates joined and counted with their event; "
         f"breakpoints named against {len(genes.genes)} GENCODE v44 protein-coding genes; "
         f"fusions need >= {min_supporting_reads} supporting reads and FILTER PASS",
@@ -518,13 +526,11 @@ def classify_structural_file(
         sample_id=sample_id,
         patient_id=patient_id,
         path=str(path),
-        kind="structural_variants",
+        kind=kind,
         genome_build=build,
         sha256=sha256,
         findings=tuple(findings),
-        accounting=file_accounting(
-            sample_id, path, "structural_variants", scan.records_read, outside, counts
-        ),
+        accounting=file_accounting(sample_id, path, kind, scan.records_read, outside, counts),
         notes=tuple(notes),
         caller=scan.caller,
         tumor_sample=scan.tumor_sample,

@@ -1,0 +1,153 @@
+"""RNA fusion calls (Arriba, STAR-Fusion TSV) as junctions, judged like DNA junctions.
+
+Both tools name the 5' gene first and give each breakpoint's strand, so the retained side
+of each breakpoint follows directly: the 5' partner keeps what lies upstream of its
+breakpoint in transcript orientation, the 3' partner what lies downstream. Breakpoints
+sit on exon boundaries: breakpoint 1 is the last base of the 5' part, breakpoint 2 the
+first base of the 3' part, the same convention as a VCF breakend.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from ..errors import InputError
+from ..panel import normalise_chrom
+from .structural import DOWNSTREAM, UPSTREAM, Junction, StructuralScan, SvEvent
+from .vcf_header import HeaderFacts
+
+_ARRIBA = (
+    "#gene1",
+    "gene2",
+    "strand1(gene/fusion)",
+    "strand2(gene/fusion)",
+    "breakpoint1",
+    "breakpoint2",
+    "split_reads1",
+    "split_reads2",
+    "discordant_mates",
+    "confidence",
+)
+_STAR_FUSION = (
+    "#FusionName",
+    "JunctionReadCount",
+    "SpanningFragCount",
+    "LeftBreakpoint",
+    "RightBreakpoint",
+)
+
+
+def _kept(strand: str, five_prime: bool) -> str:
+    """Retained side on the + strand: 5' partner keeps upstream of its transcript, 3' down."""
+    plus = strand == "+"
+    return UPSTREAM if plus == five_prime else DOWNSTREAM
+
+
+def _position(path: Path, line: int, text: str) -> tuple[str, int]:
+    chrom, _, pos = text.rpartition(":")
+    if not chrom or not pos.isdigit():
+        raise InputError(str(path), f"breakpoint '{text}' is not chrom:pos", line)
+    return normalise_chrom(chrom), int(pos)
+
+
+def _int(path: Path, line: int, row: dict[str, str], column: str) -> int:
+    value = (row.get(column) or "").strip()
+    if not value.isdigit():
+        raise InputError(str(path), f"column {column} is '{value}', not a read count", line)
+    return int(value)
+
+
+def _arriba(path: Path, line: int, row: dict[str, str]) -> Junction:
+    strands = []
+    for column in ("strand1(gene/fusion)", "strand2(gene/fusion)"):
+        gene_strand, _, fusion_strand = row[column].partition("/")
+        strand = fusion_strand if fusion_strand in ("+", "-") else gene_strand
+        if strand not in ("+", "-"):
+            raise InputError(str(path), f"{column} '{row[column]}' gives no strand", line)
+        strands.append(strand)
+    chrom_a, pos_a = _position(path, line, row["breakpoint1"])
+    chrom_b, pos_b = _position(path, line, row["breakpoint2"])
+    reads = sum(_int(path, line, row, c) for c in _ARRIBA[6:9])
+    confidence = (row.get("confidence") or "").strip()
+    return Junction(
+        chrom_a=chrom_a,
+        pos_a=pos_a,
+        kept_a=_kept(strands[0], True),
+        chrom_b=chrom_b,
+        pos_b=pos_b,
+        kept_b=_kept(strands[1], False),
+        svtype="RNA",
+        record_ids=(f"{row['#gene1']}--{row['gene2']}",),
+        record_numbers=(line,),
+        supporting_reads=reads,
+        filters=("PASS",) if confidence in ("high", "medium") else (f"confidence_{confidence}",),
+    )
+
+
+def _star_fusion(path: Path, line: int, row: dict[str, str]) -> Junction:
+    sides = []
+    for column in ("LeftBreakpoint", "RightBreakpoint"):
+        where, _, strand = row[column].rpartition(":")
+        if strand not in ("+", "-"):
+            raise InputError(str(path), f"{column} '{row[column]}' gives no strand", line)
+        sides.append((*_position(path, line, where), strand))
+    (chrom_a, pos_a, strand_a), (chrom_b, pos_b, strand_b) = sides
+    reads = _int(path, line, row, "JunctionReadCount") + _int(path, line, row, "SpanningFragCount")
+    return Junction(
+        chrom_a=chrom_a,
+        pos_a=pos_a,
+        kept_a=_kept(strand_a, True),
+        chrom_b=chrom_b,
+        pos_b=pos_b,
+        kept_b=_kept(strand_b, False),
+        svtype="RNA",
+        record_ids=(row["#FusionName"],),
+        record_numbers=(line,),
+        supporting_reads=reads,
+        filters=("PASS",),
+    )
+
+
+def read_rna_fusions(path: Path, build: str) -> StructuralScan:
+    """Arriba ``fusions.tsv`` or STAR-Fusion ``*.fusion_predictions*.tsv``, by header."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), f"cannot read: {exc}") from exc
+    if not lines:
+        raise InputError(str(path), "empty file: no header line")
+    header = lines[0].split("\t")
+    if all(c in header for c in _ARRIBA):
+        caller, parse = "arriba", _arriba
+    elif all(c in header for c in _STAR_FUSION):
+        caller, parse = "star-fusion", _star_fusion
+    else:
+        raise InputError(str(path), "header is neither Arriba nor STAR-Fusion", 1)
+    facts = HeaderFacts(caller=caller, samples=(), meta={}, contigs={}, uses_chr=False)
+    scan = StructuralScan(
+        path=path, facts=facts, caller=caller, build=build, tumor_sample="", normal_sample=""
+    )
+    scan.notes.append(
+        f"RNA fusions ({caller}): the build ({build}) is taken from the sample sheet; a "
+        "fusion TSV carries no contig lengths to check it against"
+    )
+    for line, row in enumerate(csv.DictReader(lines, delimiter="\t"), start=2):
+        if len(row) != len(header) or None in row:
+            raise InputError(
+                str(path), f"{len(row)} columns where the header has {len(header)}", line
+            )
+        scan.records_read += 1
+        junction = parse(path, line, row)
+        low, high = sorted((junction.pos_a, junction.pos_b or junction.pos_a))
+        scan.events.append(
+            SvEvent(
+                record_numbers=(line,),
+                junctions=(junction,),
+                svtype="RNA",
+                chrom=junction.chrom_a,
+                start=low,
+                end=high,
+            )
+        )
+    return scan

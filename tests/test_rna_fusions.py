@@ -1,0 +1,75 @@
+"""RNA fusion calls (Arriba, STAR-Fusion) judged by the same junction rules as DNA."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mapk_filter.errors import InputError
+from mapk_filter.models import Status
+from mapk_filter.readers.rna_fusions import read_rna_fusions
+from mapk_filter.structural import classify_structural_file
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def classify(panel, rules, name: str):
+    return classify_structural_file(
+        DATA / name,
+        panel,
+        rules,
+        "GRCh38",
+        sample_id="s",
+        patient_id="p",
+        sha256="",
+        kind="rna_fusions",
+    )
+
+
+def test_arriba_junction_on_abl1_exon_2_keeps_it_and_exon_3_does_not(panel, rules):
+    result = classify(panel, rules, "rna_arriba_etv6_abl1.tsv")
+    assert result.caller == "arriba" and result.accounting.reconciles
+    listed, past, weak = result.findings
+    assert (listed.partner_genes, listed.status, listed.rule_id) == (
+        ("ETV6", "ABL1"),
+        Status.QUALIFYING,
+        "B-L1",
+    )
+    assert listed.kinase_domain_retained == "yes" and listed.supporting_reads == 27
+    assert "(ABL1 exon 2 (first base))" in " ".join(listed.breakpoints)
+    assert "ABL1 breakpoint in exon 2 (first base) (keeps all of exon 2)" in listed.classification
+    # ABL1 from exon 3 on: the kinase is kept but exon 2 is not, not what B-L1 lists: review
+    assert (past.status, past.rule_id, past.reason) == (
+        Status.REVIEW,
+        None,
+        "kinase_retained_breakpoint_after_listed_exon",
+    )
+    assert "exon 2 not retained" in past.caveats
+    assert (weak.status, weak.would_be) == (Status.FILTERED, Status.QUALIFYING)
+    assert weak.reason.startswith("filtered:")
+    assert any("confidence_low" in c or "2 supporting" in c or "reads" in c for c in weak.caveats)
+
+
+def test_star_fusion_ebf1_pdgfrb_on_exon_11(panel, rules):
+    result = classify(panel, rules, "rna_starfusion_ebf1_pdgfrb.tsv")
+    (finding,) = result.findings
+    assert result.caller == "star-fusion"
+    assert (finding.partner_genes, finding.status, finding.rule_id) == (
+        ("EBF1", "PDGFRB"),
+        Status.QUALIFYING,
+        "B-L3",
+    )
+    assert finding.supporting_reads == 29
+
+
+def test_unknown_tsv_and_bad_rows_are_input_errors(tmp_path):
+    other = tmp_path / "other.tsv"
+    other.write_text("a\tb\n1\t2\n")
+    with pytest.raises(InputError, match=r"other.tsv \(record 1\): header is neither Arriba"):
+        read_rna_fusions(other, "GRCh38")
+    lines = (DATA / "rna_starfusion_ebf1_pdgfrb.tsv").read_text().splitlines()
+    bad = tmp_path / "bad.tsv"
+    bad.write_text(lines[0] + "\n" + lines[1].replace("\t18\t11\t", "\tmany\t11\t", 1) + "\n")
+    with pytest.raises(InputError, match=r"bad.tsv \(record 2\): column JunctionReadCount"):
+        read_rna_fusions(bad, "GRCh38")
