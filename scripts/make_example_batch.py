@@ -502,6 +502,21 @@ def build_batch(out: Path) -> None:
                 "timepoint": "relapse1",
             }
         )
+        # The small-variant file of the same sample: BCL2 (exclusion) must be assessable.
+        small = VcfSpec(f"{pid}_mutect2", "mutect2", ["TUMOR_1"])
+        background(small)
+        samples.append(
+            {
+                "patient_id": pid,
+                "sample_id": f"{pid}_mutect2",
+                "kind": "small_variants",
+                "path": write_vcf(small, out),
+                "tumor_name": "",
+                "normal_name": "",
+                "genome_build": "GRCh38",
+                "timepoint": "relapse1",
+            }
+        )
         CASES.append((pid, note))
 
     sv, cn = "structural_variants", "copy_number"

@@ -84,3 +84,29 @@ def test_bcsq_entries_are_normalised_to_sequence_ontology_terms():
     (annotation,) = parsed[1]
     assert annotation.consequences == ("missense_variant",)
     assert annotation.hgvs_p == "p.Gly12Asp" and annotation.gene == "KRAS"
+
+
+def test_bcsq_goes_to_the_allele_its_dna_change_names():
+    value = ",".join(
+        [
+            "missense|KRAS|ENST00000311936|protein_coding|-|12G>12D|25245350C>T",
+            "frameshift|KRAS|ENST00000311936|protein_coding|-|12G>12GX|25245350C>CT",
+        ]
+    )
+    parsed = parse_bcsq(value, 25245350, "C", ["T", "CT"])
+    assert [a.consequences for a in parsed[1]] == [("missense_variant",)]
+    assert [a.consequences for a in parsed[2]] == [("frameshift_variant",)]
+    assert parsed[2][0].hgvs_p == "p.Gly12fs"
+    # an entry naming neither allele of a multi-allelic record is not guessed onto one
+    assert parse_bcsq("missense|KRAS|T|pc|-|1A>1V|999C>G", 25245350, "C", ["T", "CT"]) == {}
+
+
+def test_snpeff_inframe_terms_are_the_standard_ones():
+    from mapk_filter.annotate import parse_ann
+
+    value = (
+        "T|conservative_inframe_deletion|MODERATE|FLT3|G|transcript|NM_004119.3|pc|20/24|"
+        "c.2503_2505del|p.Asp835del"
+    )
+    (annotation,) = parse_ann(value, ["T"])[1]
+    assert annotation.consequences == ("inframe_deletion",)

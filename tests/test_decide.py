@@ -142,3 +142,31 @@ def test_unreadable_file_blocks_candidate(rules):
     result = decide(replace(ELIGIBLE, dasatinib_ic50_nM=2), (sample(error="x.vcf: bad"),), rules)
     assert result.decision == Decision.REVIEW
     assert any("could not be read: x.vcf: bad" in r for r in result.reasons)
+
+
+def test_no_small_variant_file_means_the_exclusion_was_not_assessed(rules):
+    fusion = Finding(
+        sample_id="S2",
+        source_file="s2.vcf",
+        gene="ABL1",
+        alteration_type="fusion",
+        genomic="DUP",
+        status=Status.QUALIFYING,
+        reason="listed_fusion",
+        classification="NUP214::ABL1 fusion",
+        rule_id="B-L1",
+    )
+    sv_only = SampleResult(
+        sample_id="S2",
+        patient_id="X1",
+        path="s2.vcf",
+        kind="structural_variants",
+        genome_build="GRCh38",
+        sha256="0" * 64,
+        findings=(fusion,),
+        accounting=FileAccounting("S2", "s2.vcf", "structural_variants"),
+    )
+    result = decide(ELIGIBLE, (sv_only,), rules)
+    assert result.decision == Decision.REVIEW
+    assert result.reasons[0].startswith("no small-variant file was read")
+    assert decide(ELIGIBLE, (sv_only, sample()), rules).decision == Decision.CANDIDATE

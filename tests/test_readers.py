@@ -218,3 +218,63 @@ def test_common_polymorphism_by_gnomad_is_benign(panel, rules, tmp_path):
     (finding,) = result.findings
     assert (finding.status, finding.reason) == (Status.BENIGN, "common_polymorphism")
     assert "0.2 >= 0.01" in finding.classification
+
+
+def test_duplicate_keeps_the_cleanest_record(panel, rules, tmp_path):
+    """A weak first call must not hide a clean exclusion call of the same allele."""
+    g101v = next(h for h in panel.hotspots if h.gene == "BCL2" and h.short == "G101V")
+    locus = g101v.loci["GRCh38"]
+    path = _one_record_vcf(tmp_path, "dup.vcf", [(locus.pos, locus.ref, locus.alt)] * 2, chrom="18")
+    lines = path.read_text().splitlines()
+    lines[-2] = lines[-2].replace("\tPASS\t", "\tweak_evidence\t")
+    path.write_text("\n".join(lines) + "\n")
+    result = classify_scan(
+        read_small_variants(path, panel, "GRCh38"),
+        panel,
+        rules,
+        Filters(),
+        sample_id="s",
+        patient_id="p",
+        sha256="",
+    )
+    weak, clean = result.findings
+    assert (clean.status, clean.rule_id) == (Status.EXCLUSION, "B-X1")
+    assert (weak.reason, weak.would_be) == ("filtered:duplicate_record", None)
+    assert weak.caveats == ("the same allele as record 2, counted there",)
+
+
+def test_unannotated_change_at_a_bcl2_exclusion_codon_is_never_silent(panel, rules, tmp_path):
+    """c.312 of BCL2 (codon 104) can give p.Phe104Leu by a third-base change the hotspot
+    table cannot list without the reference base: without annotation it must reach the
+    board as a possible exclusion, and a base next to the codon must not."""
+    from mapk_filter.decide import decide
+    from mapk_filter.models import Decision
+    from mapk_filter.sheets import Patient
+
+    f104l = next(h for h in panel.hotspots if h.gene == "BCL2" and h.hgvs_c == "c.310T>C")
+    locus = f104l.loci["GRCh38"]  # c.310; BCL2 is on the minus strand, so c.312 is pos - 2
+    third, beyond = locus.pos - 2, locus.pos - 3
+    path = _one_record_vcf(
+        tmp_path, "bcl2_raw.vcf", [(beyond, "G", "C"), (third, "G", "C")], chrom="18"
+    )
+    result = classify_scan(
+        read_small_variants(path, panel, "GRCh38"),
+        panel,
+        rules,
+        Filters(),
+        sample_id="s",
+        patient_id="p",
+        sha256="",
+    )
+    outside, at_codon = result.findings
+    assert outside.status == Status.VUS
+    assert (at_codon.status, at_codon.would_be, at_codon.rule_id) == (
+        Status.FILTERED,
+        Status.EXCLUSION,
+        "B-X1",
+    )
+    assert at_codon.reason == "filtered:not_interpretable_at_exclusion_codon"
+    patient = Patient("X1", 9, 11, "B-ALL", "relapse", 3.0, "no", 80)
+    decision = decide(patient, (result,), rules)
+    assert decision.decision == Decision.REVIEW
+    assert any("exclusion finding with QC caveat" in r for r in decision.reasons)

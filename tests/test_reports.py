@@ -83,6 +83,8 @@ def test_bad_sheet_rows_are_left_out_and_the_rest_of_the_batch_runs(tmp_path):
         p01.replace("P01", "P99").replace("B-ALL", "AML"),  # unknown diagnosis
         p01.replace("P01", "T1"),  # two samples, no tumour named
         p01.replace("P01", "T2"),  # tumour name not in the file
+        p01.replace("P01", "PX"),  # its only file's row is invalid: never a candidate
+        p01.replace("P01", "PM"),  # its file does not exist
     ]
     (tmp_path / "patients.tsv").write_text("\n".join([header, *bad]) + "\n")
     samples = (BATCH / "samples.tsv").read_text().splitlines()
@@ -97,6 +99,8 @@ def test_bad_sheet_rows_are_left_out_and_the_rest_of_the_batch_runs(tmp_path):
             + [
                 f"T1\tT1_small\tsmall_variants\t{DATA / 'two_samples_no_tumor_name.vcf'}",
                 f"T2\tT2_small\tsmall_variants\t{DATA / 'strelka2_snv_tumor_normal.vcf'}\tT9",
+                f"PX\tPX_small\tsmall_variants\t{BATCH / 'P06_strelka2.vcf'}\t\t\thg38",
+                f"PM\tPM_small\tsmall_variants\t{tmp_path / 'missing.vcf'}",
             ]
         )
         + "\n"
@@ -141,3 +145,11 @@ def test_bad_sheet_rows_are_left_out_and_the_rest_of_the_batch_runs(tmp_path):
         assert report["decision"] == "review"
         log = (tmp_path / "logs" / "classify_sample" / f"{patient}_small.log").read_text()
         assert f"mapk-filter: error: {error}" in log and "Traceback" not in log
+    for patient, words in (("PX", "'hg38' is not one of"), ("PM", "file not found")):
+        report = json.loads(
+            (tmp_path / "results" / "patients" / patient / "report.json").read_text()
+        )
+        assert report["decision"] == "review", report["reasons"]
+        left_out = [r for r in report["reasons"] if r.startswith("sample sheet row left out")]
+        assert len(left_out) == 1 and words in left_out[0]
+        assert f"{patient}\treview" in summary and words in summary

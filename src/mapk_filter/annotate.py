@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from urllib.parse import unquote
 
+from .alleles import trim_alleles
 from .errors import InputError
 from .models import TranscriptAnnotation
 from .panel import AMINO_ACIDS_THREE_TO_ONE
@@ -40,6 +41,15 @@ _BCSQ_TERMS = {
     "intron": "intron_variant",
     "non_coding": "non_coding_transcript_variant",
     "coding_sequence": "coding_sequence_variant",
+}
+
+# SnpEff writes some Sequence Ontology terms in more specific forms than VEP does.
+_ANN_TERMS = {
+    "conservative_inframe_deletion": "inframe_deletion",
+    "disruptive_inframe_deletion": "inframe_deletion",
+    "conservative_inframe_insertion": "inframe_insertion",
+    "disruptive_inframe_insertion": "inframe_insertion",
+    "exon_loss_variant": "transcript_ablation",
 }
 
 TRUNCATING = frozenset(
@@ -142,7 +152,7 @@ def parse_ann(value: str, alts: Sequence[str]) -> dict[int, list[TranscriptAnnot
                 source="ANN",
                 gene=f[3],
                 transcript=f[6],
-                consequences=tuple(f[1].split("&")),
+                consequences=tuple(_ANN_TERMS.get(c, c) for c in f[1].split("&")),
                 hgvs_c=f[9],
                 hgvs_p=f[10],
             )
@@ -156,13 +166,16 @@ def _aa3(residues: str) -> str | None:
     return "".join(AA3[r] for r in residues)
 
 
-def bcsq_protein(aa_change: str) -> str:
+def bcsq_protein(aa_change: str, frameshift: bool = False) -> str:
     """A BCSQ amino-acid change as HGVS p.: '12G>12D' -> 'p.Gly12Asp', '61Q' -> 'p.Gln61=',
     '11AG>11G' -> 'p.Ala11del'; '' when the form is not one of these."""
     m = re.fullmatch(r"(\d+)([A-Z*]+)(?:>(\d+)?([A-Z*]+))?", aa_change)
     if not m:
         return ""
     start, ref, _, alt = int(m.group(1)), m.group(2), m.group(3), m.group(4)
+    if frameshift:  # csq spells out the whole new tail; HGVS short form names the first
+        three = _aa3(ref[:1])
+        return f"p.{three}{start}fs" if three else ""
     if alt is None or alt == ref:
         three = _aa3(ref[:1])
         return f"p.{three}{start}=" if three and len(ref) == 1 else ""
@@ -197,13 +210,19 @@ def parse_bcsq(
         consequence = f[0].lstrip("*")
         aa_change = f[5] if len(f) > 5 else ""
         dna_change = f[6] if len(f) > 6 else ""
-        which = 1
-        m = re.match(r"(\d+)([ACGTN]+)>([ACGTN]+)", dna_change)
-        if m and len(alts) > 1:
-            for i, alt in enumerate(alts, start=1):
-                if alt.endswith(m.group(3)) or m.group(3).endswith(alt):
-                    which = i
-                    break
+        m = re.fullmatch(r"(\d+)([ACGTN]+)>([ACGTN]+)", dna_change)
+        change = trim_alleles(int(m.group(1)), m.group(2), m.group(3)) if m else None
+        matches = [
+            i
+            for i, alt in enumerate(alts, start=1)
+            if change is not None and trim_alleles(pos, ref, alt) == change
+        ]
+        if matches:
+            which = matches[0]
+        elif len(alts) == 1:
+            which = 1
+        else:
+            continue  # cannot tell which allele it describes: better none than the wrong one
         terms = tuple(_BCSQ_TERMS.get(c, c) for c in consequence.split("&"))
         out.setdefault(which, []).append(
             TranscriptAnnotation(
@@ -212,7 +231,7 @@ def parse_bcsq(
                 transcript=f[2],
                 consequences=terms,
                 hgvs_c="",
-                hgvs_p=bcsq_protein(aa_change),
+                hgvs_p=bcsq_protein(aa_change, "frameshift_variant" in terms),
             )
         )
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from .alleles import trim_alleles
 from .annotate import TRUNCATING, pick_annotation
 from .models import (
     FileAccounting,
@@ -27,18 +28,6 @@ SYNONYMOUS = frozenset({"synonymous_variant", "stop_retained_variant"})
 RULE_STATUSES = frozenset({Status.QUALIFYING, Status.REVIEW, Status.EXCLUSION})
 
 
-def trim_alleles(pos: int, ref: str, alt: str) -> tuple[int, str, str]:
-    """Drop bases shared by REF and ALT (suffix, then prefix), keeping one anchor base.
-
-    A split multi-allelic record (REF=GA, ALT=TA) becomes the SNV it is (G>T).
-    """
-    while len(ref) > 1 and len(alt) > 1 and ref[-1] == alt[-1]:
-        ref, alt = ref[:-1], alt[:-1]
-    while len(ref) > 1 and len(alt) > 1 and ref[0] == alt[0]:
-        ref, alt, pos = ref[1:], alt[1:], pos + 1
-    return pos, ref, alt
-
-
 def alteration_type(ref: str, alt: str) -> str:
     if len(ref) == len(alt) == 1:
         return "snv"
@@ -54,6 +43,19 @@ class _Match:
     classification: str
     rule_id: str | None = None
     routes: tuple[str, ...] = ()
+    caveat: tuple[str, str] | None = None  # (reason code, words): demotes to filtered
+
+
+def codon_span(hotspot: Hotspot, strand: str, build: str) -> tuple[str, int, int] | None:
+    """Genomic span of a hotspot's codon, from the c. position of its single-base change."""
+    locus = hotspot.loci.get(build)
+    digits = "".join(ch if ch.isdigit() else " " for ch in hotspot.hgvs_c).split()
+    if locus is None or len(locus.ref) != 1 or not digits or "_" in hotspot.hgvs_c:
+        return None
+    c_pos, first = int(digits[0]), 3 * hotspot.codon - 2
+    sign = 1 if strand == "+" else -1
+    bases = [locus.pos + sign * (c - c_pos) for c in (first, first + 2)]
+    return locus.chrom, min(bases), max(bases)
 
 
 class Classifier:
@@ -64,6 +66,15 @@ class Classifier:
         self.rules = rules
         self.filters = filters
         self.build = build
+        # Codons of exclusion alleles (BCL2 G101, F104): any unannotated change there is a
+        # possible resistance allele that raw coordinates cannot rule out.
+        self.exclusion_codons: list[tuple[str, int, int, str, str]] = []
+        for rule in rules.exclusions:
+            for h in panel.hotspots:
+                if h.gene in rule.genes and h.category in rule.categories:
+                    span = codon_span(h, panel.genes[h.gene].strand, build)
+                    if span and (*span, h.hgvs_p, rule.id) not in self.exclusion_codons:
+                        self.exclusion_codons.append((*span, h.hgvs_p, rule.id))
         # MANE exons of this build per gene: (number, start, end), for exon-based rules.
         self.exons: dict[str, list[tuple[int, int, int]]] = {}
         for exon in panel.exons:
@@ -157,6 +168,26 @@ class Classifier:
             hgvs["hgvs_c"] = hgvs["hgvs_c"] or hotspot.hgvs_c
             hgvs["transcript"] = hotspot.transcript if not annotation else hgvs["transcript"]
             return self._hotspot_match(gene, hotspot), hgvs
+        if annotation is None:
+            last = pos + max(len(ref) - 1, 0)
+            hits = [
+                (p, rule_id)
+                for c, lo, hi, p, rule_id in self.exclusion_codons
+                if c == chrom and lo <= last and pos <= hi
+            ]
+            if hits:
+                changes = ", ".join(sorted({p for p, _ in hits}))
+                return _Match(
+                    Status.EXCLUSION,
+                    "exclusion_codon",
+                    f"{gene}: change at the codon of {changes} (exclusion); not a listed "
+                    "allele, and without annotation it cannot be ruled out that it is one",
+                    hits[0][1],
+                    caveat=(
+                        "not_interpretable_at_exclusion_codon",
+                        f"unannotated change at an exclusion codon ({changes})",
+                    ),
+                ), hgvs
         region = (
             None
             if consequences & SYNONYMOUS
@@ -301,7 +332,7 @@ class Classifier:
         status, reason, would_be = match.status, match.reason, None
         caveats: tuple[str, ...] = ()
         if match.status != Status.BENIGN:
-            problems = self.caveats(variant)
+            problems = ([match.caveat] if match.caveat else []) + self.caveats(variant)
             if problems:
                 caveats = tuple(words for _, words in problems)
                 would_be, status = match.status, Status.FILTERED
@@ -349,21 +380,35 @@ def classify_scan(
     sha256: str,
 ) -> SampleResult:
     classifier = Classifier(panel, rules, filters, scan.build)
-    first_record: dict[tuple[str, int, str, str], int] = {}
-    classified: list[Finding] = []
-    for variant, genes in scan.variants:
-        finding = classifier.classify(variant, genes, sample_id, str(scan.path))
+    classified = [
+        classifier.classify(variant, genes, sample_id, str(scan.path))
+        for variant, genes in scan.variants
+    ]
+    # The same allele written twice counts once: the record with the fewest QC problems
+    # carries the finding (a PASS call is not hidden behind a weak duplicate of it).
+    groups: dict[tuple[str, int, str, str], list[int]] = {}
+    for i, (variant, _) in enumerate(scan.variants):
         key = (normalise_chrom(variant.chrom), *trim_alleles(variant.pos, variant.ref, variant.alt))
-        if key in first_record and variant.record_number != first_record[key]:
-            finding = replace(
-                finding,
-                status=Status.FILTERED,
-                reason="filtered:duplicate_record",
-                would_be=None,
-                caveats=(f"the same allele as record {first_record[key]}, counted there",),
-            )
-        first_record.setdefault(key, variant.record_number)
-        classified.append(finding)
+        groups.setdefault(key, []).append(i)
+    for indices in groups.values():
+        if len({scan.variants[i][0].record_number for i in indices}) < 2:
+            continue
+        best = min(
+            indices,
+            key=lambda i: (classified[i].status == Status.FILTERED, len(classified[i].caveats)),
+        )
+        for i in indices:
+            if i != best:
+                classified[i] = replace(
+                    classified[i],
+                    status=Status.FILTERED,
+                    reason="filtered:duplicate_record",
+                    would_be=None,
+                    caveats=(
+                        f"the same allele as record {classified[best].record_number}, "
+                        "counted there",
+                    ),
+                )
     findings = tuple(classified)
     counts = Counter(f.accounting_key for f in findings)
     notes = list(scan.notes)

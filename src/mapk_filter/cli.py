@@ -86,6 +86,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
         out_dir=args.out_dir,
         panel_dir=args.panel_dir,
         rules_path=args.rules,
+        sheet_errors=tuple(json.loads(args.sheet_errors)) if args.sheet_errors else (),
     )
     print(f"{report['patient_id']}: {report['decision']}", file=sys.stderr)
     return 0
@@ -147,6 +148,10 @@ def build_parser() -> argparse.ArgumentParser:
     decide.add_argument("--patient-id", required=True)
     decide.add_argument("--sample-results", type=Path, nargs="*", default=[])
     decide.add_argument("--out-dir", type=Path, required=True)
+    decide.add_argument(
+        "--sheet-errors",
+        help="JSON list: this patient's sample-sheet rows left out of the run, with why",
+    )
     _add_data_options(decide)
     decide.set_defaults(func=cmd_decide)
 

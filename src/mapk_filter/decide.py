@@ -142,8 +142,13 @@ def _routing(findings: tuple[Finding, ...]) -> tuple[dict[str, str], ...]:
 
 
 def decide(
-    patient: Patient, samples: tuple[SampleResult, ...], rules: TrialRules
+    patient: Patient,
+    samples: tuple[SampleResult, ...],
+    rules: TrialRules,
+    sheet_errors: tuple[str, ...] = (),
 ) -> PatientDecision:
+    """``sheet_errors``: this patient's sample-sheet rows the run had to leave out; like an
+    unreadable file, they block a candidate decision."""
     clinical = judge_clinical(patient, rules)
     ic50_finding, ic50_note = drug_response_finding(patient, rules)
     findings = ((ic50_finding,) if ic50_finding else ()) + tuple(
@@ -160,12 +165,15 @@ def decide(
     excluded, excluded_qc = having(Status.EXCLUSION, True), having(Status.EXCLUSION, False)
     not_met = [c for c in clinical if c.status == CriterionStatus.NOT_MET]
     unknown = [c for c in clinical if c.status == CriterionStatus.UNKNOWN]
-    errors = [s for s in samples if s.accounting.error]
+    errors = [s.accounting.error for s in samples if s.accounting.error]
+    errors += [f"sample sheet row left out: {e}" for e in sheet_errors]
 
     reasons: list[str] = []
     reasons += [f"exclusion: {_label(f)}" for f in excluded]
     reasons += [f"clinical criterion not met: {c.name} (value: {c.value})" for c in not_met]
-    reasons += [f"input file could not be read: {s.accounting.error}" for s in errors]
+    reasons += [
+        e if e.startswith("sample sheet") else f"input file could not be read: {e}" for e in errors
+    ]
     reasons += [f"listed finding: {_label(f)}" for f in listed]
     reasons += [
         f"listed finding with QC caveat ({'; '.join(f.caveats)}): {_label(f)}" for f in listed_qc
@@ -197,6 +205,15 @@ def decide(
     else:
         decision = Decision.NOT_CANDIDATE
         reasons.insert(0, "no qualifying or reviewable finding")
+    small_read = any(s.kind == "small_variants" and not s.accounting.error for s in samples)
+    if decision == Decision.CANDIDATE and not small_read:
+        decision = Decision.REVIEW
+        excluded_by = ", ".join(r.id for r in rules.exclusions)
+        reasons.insert(
+            0,
+            "no small-variant file was read, so the exclusion "
+            f"({excluded_by}: BCL2 venetoclax-resistance mutations) could not be assessed",
+        )
     return PatientDecision(
         patient_id=patient.patient_id,
         decision=decision,

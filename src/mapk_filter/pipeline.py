@@ -30,7 +30,9 @@ from .structural import classify_structural_file
 
 
 def _sample_row(sample_sheet: Path, sample_id: str, patient_id: str | None) -> SampleRow:
-    rows = [r for r in read_samples(sample_sheet, patient_id) if r.sample_id == sample_id]
+    rows = [
+        r for r in read_samples(sample_sheet, patient_id, strict=False) if r.sample_id == sample_id
+    ]
     if len(rows) != 1:
         raise SheetError(f"{sample_sheet}: sample_id '{sample_id}' appears {len(rows)} times")
     return rows[0]
@@ -150,6 +152,7 @@ def decide_patient(
     out_dir: Path,
     panel_dir: Path | None,
     rules_path: Path | None,
+    sheet_errors: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     patient = read_patient(patient_sheet, patient_id)
     panel, rules = load_panel(panel_dir), load_rules(rules_path)
@@ -159,8 +162,9 @@ def decide_patient(
     foreign = [s.sample_id for s in samples if s.patient_id != patient_id]
     if foreign:
         raise SheetError(f"sample results {', '.join(foreign)} belong to another patient")
-    timepoints = {r.sample_id: r.timepoint for r in read_samples(sample_sheet, patient_id)}
-    decision = decide(patient, samples, rules)
+    rows = read_samples(sample_sheet, patient_id, strict=False)
+    timepoints = {r.sample_id: r.timepoint for r in rows}
+    decision = decide(patient, samples, rules, sheet_errors)
     inputs = [
         {"path": str(patient_sheet), "sha256": sha256_file(patient_sheet), "role": "patient sheet"},
         {"path": str(sample_sheet), "sha256": sha256_file(sample_sheet), "role": "sample sheet"},

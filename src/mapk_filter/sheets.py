@@ -132,19 +132,22 @@ def _patient(path: Path, line: int, row: dict[str, str]) -> Patient:
     return Patient(patient_id=pid, **values)  # type: ignore[arg-type]
 
 
-def read_samples(path: Path, patient_id: str | None = None) -> list[SampleRow]:
+def read_samples(path: Path, patient_id: str | None = None, strict: bool = True) -> list[SampleRow]:
     """Sample rows (of one patient, if given: other rows' problems are not theirs).
 
-    A relative ``path`` is taken relative to the sheet's own folder.
+    A relative ``path`` is taken relative to the sheet's own folder. With ``strict`` off, a
+    row missing a required value is skipped (the workflow has already reported it).
     """
     rows: list[SampleRow] = []
     for line, row in _rows(path, ("patient_id", "sample_id", "kind", "path")):
         values = {c: _clean(row.get(c)) for c in SAMPLE_COLUMNS}
         if patient_id is not None and values["patient_id"] != patient_id:
             continue
-        for column in ("patient_id", "sample_id", "kind", "path"):
-            if values[column] is None:
-                raise SheetError(f"{path}: line {line}: empty {column}")
+        empty = [c for c in ("patient_id", "sample_id", "kind", "path") if values[c] is None]
+        if empty and not strict:
+            continue
+        if empty:
+            raise SheetError(f"{path}: line {line}: empty {empty[0]}")
         file_path = Path(str(values["path"]))
         if not file_path.is_absolute():
             file_path = (path.parent / file_path).resolve()

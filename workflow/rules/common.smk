@@ -1,3 +1,4 @@
+import io
 import json
 from pathlib import Path
 
@@ -16,19 +17,27 @@ NUMERIC = [
 
 
 def read_sheet(path):
+    """Lines starting with '#' are comments; a '#' inside a value is kept."""
+    with open(path, encoding="utf-8") as handle:
+        lines = [ln for ln in handle if ln.strip() and not ln.startswith("#")]
     return pd.read_csv(
-        path, sep="\t", dtype=str, comment="#", keep_default_na=False, na_values=[""]
+        io.StringIO("".join(lines)),
+        sep="\t",
+        dtype=str,
+        keep_default_na=False,
+        na_values=[""],
     )
 
 
 def valid_rows(sheet, schema, label, key):
-    """Validate row by row: a bad row is reported and left out; the batch goes on."""
+    """Validate row by row: a bad row is reported (under its patient) and left out."""
     good, errors = [], []
     duplicated = sheet[key].duplicated(keep=False)
     for i, row in sheet.iterrows():
         where = f"{label} line {i + 2}"
+        owner = row.get("patient_id", row[key])
         if duplicated[i]:
-            errors.append((row[key], f"{where}: duplicate {key} '{row[key]}'"))
+            errors.append((owner, f"{where}: duplicate {key} '{row[key]}'"))
             continue
         record = {k: v for k, v in row.items() if pd.notnull(v)}
         try:
@@ -36,11 +45,11 @@ def valid_rows(sheet, schema, label, key):
                 record[column] = float(record[column])
             validate(pd.DataFrame([record], dtype=object), schema=schema)
         except ValueError as exc:
-            errors.append((row[key], f"{where}: {exc}"))
+            errors.append((owner, f"{where}: {exc}"))
             continue
         except WorkflowError as exc:
             cause = exc.args[1] if len(exc.args) > 1 else exc
-            errors.append((row[key], f"{where}: {getattr(cause, 'message', cause)}"))
+            errors.append((owner, f"{where}: {getattr(cause, 'message', cause)}"))
             continue
         good.append(i)
     return sheet.loc[good], errors
@@ -64,15 +73,39 @@ SAMPLE_ERRORS += [
     for r in samples[orphans].itertuples()
 ]
 samples = samples[~orphans].set_index("sample_id", drop=False)
+
+
+def resolved(path):
+    path = Path(path)
+    return path if path.is_absolute() else Path(config["samples"]).parent / path
+
+
+# A file that does not exist would stop Snakemake before any job runs: leave it out and
+# say so in its patient's report instead.
+missing = [not resolved(p).is_file() for p in samples["path"]]
+SAMPLE_ERRORS += [
+    (
+        r.patient_id,
+        f"{config['samples']}: sample {r.sample_id}: file not found: {r.path}",
+    )
+    for r in samples[missing].itertuples()
+]
+samples = samples[[not m for m in missing]]
 PATIENT_IDS = sorted(patients["patient_id"])
-SHEET_ERRORS = [f"{who}: {what}" for who, what in PATIENT_ERRORS + SAMPLE_ERRORS]
-for message in SHEET_ERRORS:
-    logger.warning(f"mapk-filter: sheet error, left out of the run: {message}")
+# Problems of assessed patients go into their reports (decision review); the rest into
+# the batch summary as not_assessed rows.
+FILE_ERRORS = {p: [w for who, w in SAMPLE_ERRORS if who == p] for p in PATIENT_IDS}
+SHEET_ERRORS = [
+    f"{who}: {what}"
+    for who, what in PATIENT_ERRORS + SAMPLE_ERRORS
+    if who not in PATIENT_IDS
+]
+for who, what in PATIENT_ERRORS + SAMPLE_ERRORS:
+    logger.warning(f"mapk-filter: sheet error, row left out ({who}): {what}")
 
 
 def sample_path(wildcards):
-    path = Path(samples.loc[wildcards.sample, "path"])
-    return path if path.is_absolute() else Path(config["samples"]).parent / path
+    return resolved(samples.loc[wildcards.sample, "path"])
 
 
 def patient_sample_results(wildcards):

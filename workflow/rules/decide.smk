@@ -11,7 +11,9 @@ rule decide_patient:
     params:
         out_dir=subpath(output.json, parent=True),
         data=data_options(),
+        sheet_errors=lambda wildcards: json.dumps(FILE_ERRORS[wildcards.patient]),
     shell:
         "mapk-filter decide --patient-sheet {input.patients:q} --sample-sheet {input.samples:q} "
         "--patient-id {wildcards.patient:q} --sample-results {input.results:q} "
-        "--out-dir {params.out_dir:q} {params.data} 2> {log:q}"
+        "--out-dir {params.out_dir:q} --sheet-errors {params.sheet_errors:q} {params.data} "
+        "2> {log:q}"

@@ -130,9 +130,10 @@ def _records(vcf: Any, regions: list[str] | None, path: Path) -> Iterator[Any]:
             if "no intervals" in str(exc).lower() or "not found" in str(exc).lower():
                 continue
             raise InputError(str(path), f"region query {region} failed: {exc}") from exc
-        region_start = int(region.rsplit(":", 1)[1].split("-")[0])
+        first, last = (int(x) for x in region.rsplit(":", 1)[1].split("-"))
         for record in query:
-            if region_start > record.POS:
+            # A record reaching past a region can be returned again by the next query.
+            if first > record.POS or record.end > last:
                 key = (record.CHROM, record.POS, record.REF, ",".join(record.ALT))
                 if key in seen_at_boundary:
                     continue

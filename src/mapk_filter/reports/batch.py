@@ -51,7 +51,10 @@ def summary_row(report: dict[str, Any], report_path: Path, relative_to: Path) ->
             c["id"] for c in report["clinical"] if c["status"] == "unknown"
         ),
         "files": len(report["samples"]),
-        "input_errors": "; ".join(s["error"] for s in report["samples"] if s["error"]),
+        "input_errors": "; ".join(
+            [s["error"] for s in report["samples"] if s["error"]]
+            + [r for r in report["reasons"] if r.startswith("sample sheet row left out")]
+        ),
         "first_reason": report["reasons"][0],
         "report": str(report_path),
         "link": os.path.relpath(report_path.with_suffix(".html"), relative_to),
