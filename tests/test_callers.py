@@ -76,3 +76,12 @@ def test_caller_named_in_the_sheet_overrides_the_header(panel):
     assert read_small_variants(path, panel, "GRCh38", caller="generic").facts.caller == "generic"
     with pytest.raises(InputError, match="unknown caller 'gatk3'"):
         read_small_variants(path, panel, "GRCh38", caller="gatk3")
+
+
+def test_build_comes_from_the_header_when_the_sheet_names_none(panel):
+    path = CALLERS / "mutect2_grch37_nochr_raw.vcf"
+    scan = read_small_variants(path, panel, "GRCh38", build_from_header=True)
+    assert scan.build == "GRCh37"
+    assert any("GRCh37 taken from the header" in n for n in scan.notes)
+    with pytest.raises(InputError, match="declares GRCh38 but the header contig lengths are"):
+        read_small_variants(path, panel, "GRCh38")  # the sheet's build is checked, not replaced

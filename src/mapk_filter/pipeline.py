@@ -131,6 +131,7 @@ def _classify_small(
             reference=reference,
             workdir=Path(workdir),
             caller=row.caller,
+            build_from_header=row.genome_build is None,
         )
     return classify_scan(
         scan,

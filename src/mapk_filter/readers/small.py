@@ -26,6 +26,7 @@ from .evidence import extractor_for
 from .vcf_header import (
     CALLERS,
     HeaderFacts,
+    build_from_contigs,
     check_build,
     choose_samples,
     parse_header,
@@ -181,10 +182,13 @@ def read_small_variants(
     reference: Reference | None = None,
     workdir: Path | None = None,
     caller: str | None = None,
+    build_from_header: bool = False,
 ) -> SmallVariantScan:
     """Read one small-variant file; raise InputError (naming file and record) on bad input.
 
-    ``caller`` overrides the caller detected from the header (sample sheet column).
+    ``caller`` overrides the caller detected from the header (sample sheet column). With
+    ``build_from_header`` (the sheet names no build) the header's contig lengths choose the
+    build, and ``declared_build`` is only the fallback when they cannot tell.
     """
     vcf = _open(path)
     facts = parse_header(vcf.raw_header, list(vcf.samples))
@@ -193,6 +197,10 @@ def read_small_variants(
             raise InputError(str(path), f"unknown caller '{caller}'; one of {', '.join(CALLERS)}")
         facts = replace(facts, caller=caller)
     notes: list[str] = []
+    detected = build_from_contigs(facts.contigs) if build_from_header else None
+    if detected:
+        declared_build = detected
+        notes.append(f"genome build {detected} taken from the header contig lengths")
     build_note = check_build(path, facts, declared_build)
     if build_note:
         notes.append(build_note)
