@@ -197,3 +197,15 @@ def test_ptpn11_exons_3_and_13(panel, rules, tmp_path, number, expected):
     )
     (finding,) = found.values()
     assert finding.rule_id == expected
+
+
+def test_symbolic_duplication_in_flt3_itd_exon_goes_to_review(panel, rules, tmp_path):
+    chrom, start, _ = exon(panel, "FLT3", 14)
+    found = classify(panel, rules, tmp_path, [(chrom, start + 10, "A", "<DUP>", ".")])
+    (finding,) = found.values()
+    assert (finding.status, finding.would_be, finding.rule_id) == (
+        Status.FILTERED,
+        Status.REVIEW,
+        "B-R6",
+    )
+    assert finding.caveats == ("symbolic <DUP>: length and frame not given",)

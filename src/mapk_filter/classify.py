@@ -89,6 +89,21 @@ class Classifier:
                 return number
         return None
 
+    def _symbolic_itd(
+        self, variant: SmallVariant, genes: tuple[str, ...]
+    ) -> tuple[str, VariantRule, int] | None:
+        """A symbolic duplication/insertion where an ITD rule looks: never a silent drop."""
+        if variant.alt not in ("<DUP>", "<DUP:TANDEM>", "<INS>"):
+            return None
+        for rule in self.rules.review:
+            if rule.match != "inframe_insertion_in_exons":
+                continue
+            for gene in genes:
+                exon = self.exon_at(gene, variant.pos, variant.pos + len(variant.ref) - 1, pad=1)
+                if gene in rule.genes and exon in rule.exons:
+                    return gene, rule, exon
+        return None
+
     def _region_match(
         self, gene: str, pos: int, ref: str, alt: str, annotation: TranscriptAnnotation | None
     ) -> _Match | None:
@@ -313,16 +328,22 @@ class Classifier:
         self, variant: SmallVariant, genes: tuple[str, ...], sample_id: str, source_file: str
     ) -> Finding:
         if variant.alt in ("*", "<NON_REF>") or variant.alt.startswith("<"):
+            itd = self._symbolic_itd(variant, genes)
             return Finding(
                 sample_id=sample_id,
                 source_file=source_file,
-                gene=genes[0],
+                gene=itd[0] if itd else genes[0],
                 alteration_type="symbolic",
                 genomic=variant.genomic,
                 status=Status.FILTERED,
                 reason="filtered:symbolic_allele",
                 classification=f"{genes[0]}: symbolic or spanning allele {variant.alt}, "
-                "not a small variant",
+                "not a small variant"
+                if itd is None
+                else f"{itd[0]} {variant.alt} in exon {itd[2]}: possible {itd[1].name}",
+                rule_id=itd[1].id if itd else None,
+                would_be=Status.REVIEW if itd else None,
+                caveats=(f"symbolic {variant.alt}: length and frame not given",) if itd else (),
                 filters=variant.filters,
                 record_number=variant.record_number,
             )
