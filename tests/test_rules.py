@@ -52,3 +52,20 @@ def test_unreadable_rules_file(tmp_path):
     path.write_text("listed: [\n")
     with pytest.raises(DataError, match=r"broken\.yaml: cannot read trial rules"):
         load_rules(path)
+
+
+def test_panel_check_reports_rules_that_do_not_fit_the_panel(tmp_path):
+    from mapk_filter.checks import check_data
+
+    def edit(d):
+        d["review"][0]["genes"].append("NOTAGENE")
+        d["review"][0]["source"] = "nowhere"
+        next(r for r in d["review"] if r["id"] == "B-R9")["exons"] = [3, 99]
+        d["exclusions"][0]["protein_changes"].append("p.Gly101Asp")
+
+    problems, summary = check_data(None, _edited(tmp_path, edit))
+    assert "rules name gene NOTAGENE, which is not in the panel" in problems
+    assert "rule B-R1: source 'nowhere' is not defined" in problems
+    assert "rule B-R9: PTPN11 has no MANE exon 99" in problems
+    assert "rule B-X1: p.Gly101Asp is not in the hotspot table" in problems
+    assert summary.endswith(f"{len(problems)} problem(s)")
