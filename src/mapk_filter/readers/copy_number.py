@@ -9,7 +9,6 @@ amplification rule reads one field, and every record is counted.
 from __future__ import annotations
 
 import gzip
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from cyvcf2 import VCF
 
 from ..errors import InputError
 from ..panel import normalise_chrom
+from .evidence import format_numbers, number_or_none
 from .vcf_header import (
     HeaderFacts,
     check_build,
@@ -28,7 +28,6 @@ from .vcf_header import (
 
 CNV_SVTYPES = frozenset({"CNV", "DUP", "AMP", "GAIN", "DEL", "LOSS", "DUP:TANDEM"})
 _LOG2_KEYS = ("FOLD_CHANGE_LOG", "LOG2", "LOG2R", "L2R", "LOG2_COPY_RATIO", "SM")
-_INT_MISSING = -2147483648
 
 
 @dataclass(frozen=True)
@@ -73,30 +72,9 @@ def cn_from_log2(log2: float) -> float:
     return float(2.0 * 2.0**log2)
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, tuple):
-        value = value[0] if value else None
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    if math.isnan(number) or number <= _INT_MISSING:
-        return None
-    return number
-
-
 def _format_value(record: Any, key: str, sample: int) -> float | None:
-    try:
-        array = record.format(key)
-    except KeyError:
-        return None
-    if array is None:
-        return None
-    row = array[sample]
-    first = row[0] if hasattr(row, "__len__") and not isinstance(row, str | bytes) else row
-    return _number(first)
+    values = format_numbers(record, key, sample)
+    return values[0] if values else None
 
 
 def _vcf_segment(path: Path, record: Any, number: int, tumor: int) -> Segment:
@@ -109,12 +87,12 @@ def _vcf_segment(path: Path, record: Any, number: int, tumor: int) -> Segment:
     for key in _LOG2_KEYS:
         log2 = _format_value(record, key, tumor)
         if log2 is None:
-            log2 = _number(record.INFO.get(key))
+            log2 = number_or_none(record.INFO.get(key))
         if log2 is not None:
             break
     cn, source = _format_value(record, "CN", tumor), "FORMAT/CN"
     if cn is None:
-        cn, source = _number(record.INFO.get("CN")), "INFO/CN"
+        cn, source = number_or_none(record.INFO.get("CN")), "INFO/CN"
     if cn is None and log2 is not None:
         cn, source = cn_from_log2(log2), "log2 (2*2^log2, no purity correction)"
     if cn is None:

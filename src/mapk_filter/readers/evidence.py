@@ -13,6 +13,28 @@ from ..models import SampleEvidence
 _INT_MISSING = -2147483648  # htslib's bcf_int32_missing as cyvcf2 returns it
 
 
+def number_or_none(value: Any) -> float | None:
+    """A numeric field value, or None for htslib's missing markers and non-numbers."""
+    if isinstance(value, tuple):
+        value = value[0] if value else None
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) or number <= _INT_MISSING else number
+
+
+def format_numbers(variant: Any, key: str, sample: int) -> list[float] | None:
+    """The present numeric values of FORMAT ``key`` for one sample; None when absent."""
+    row = _row(_fmt(variant, key), sample)
+    if row is None:
+        return None
+    values = [n for n in (number_or_none(v) for v in row) if n is not None]
+    return values or None
+
+
 def _fmt(variant: Any, key: str) -> np.ndarray[Any, Any] | None:
     try:
         return variant.format(key)  # type: ignore[no-any-return]

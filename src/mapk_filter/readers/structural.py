@@ -9,7 +9,6 @@ record numbers so every record is accounted for exactly once.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from cyvcf2 import VCF
 
 from ..errors import InputError
 from ..panel import normalise_chrom
+from .evidence import format_numbers
 from .vcf_header import (
     HeaderFacts,
     check_build,
@@ -29,7 +29,6 @@ from .vcf_header import (
 
 UPSTREAM = "upstream"  # kept sequence lies at lower coordinates (left) of the breakpoint
 DOWNSTREAM = "downstream"  # kept sequence lies at higher coordinates (right)
-_INT_MISSING = -2147483648
 
 # VCF 4.3 section 5.4: the four join forms. (local kept side, partner kept side)
 _BND_FORMS: tuple[tuple[re.Pattern[str], str, str, str], ...] = (
@@ -177,26 +176,6 @@ def detect_sv_caller(header_text: str) -> str:
     return "generic"
 
 
-def _fmt(record: Any, key: str, sample: int) -> list[float] | None:
-    try:
-        array = record.format(key)
-    except KeyError:
-        return None
-    if array is None:
-        return None
-    row = array[sample]
-    values = list(row) if hasattr(row, "__len__") and not isinstance(row, str | bytes) else [row]
-    out: list[float] = []
-    for v in values:
-        try:
-            number = float(v)
-        except (TypeError, ValueError):
-            continue
-        if not math.isnan(number) and number > _INT_MISSING:
-            out.append(number)
-    return out or None
-
-
 def _info_num(record: Any, key: str) -> float | None:
     value = record.INFO.get(key)
     if value is None or isinstance(value, str | bool):
@@ -217,23 +196,23 @@ def supporting_reads(caller: str, record: Any, tumor: int) -> int | None:
     """
     formats = set(record.FORMAT or ())
     if caller != "svaba" and {"PR", "SR"} & formats:  # Manta: (ref, alt) pairs
-        pairs = [_fmt(record, key, tumor) for key in ("PR", "SR")]
+        pairs = [format_numbers(record, key, tumor) for key in ("PR", "SR")]
         alts = [v[1] for v in pairs if v is not None and len(v) >= 2]
         if alts:
             return int(sum(alts))
     if {"DV", "RV"} & formats:
-        counts = [_fmt(record, key, tumor) for key in ("DV", "RV")]
+        counts = [format_numbers(record, key, tumor) for key in ("DV", "RV")]
         return int(sum(v[0] for v in counts if v))
     if "VF" in formats or "BVF" in formats:
         for key in ("VF", "BVF"):
-            fragments = _fmt(record, key, tumor)
+            fragments = format_numbers(record, key, tumor)
             if fragments:
                 return int(fragments[0])
     if caller == "svaba" or "AD" in formats:
-        depth = _fmt(record, "AD", tumor)
+        depth = format_numbers(record, "AD", tumor)
         if depth:
             return int(depth[-1])
-        split, discordant = _fmt(record, "SR", tumor), _fmt(record, "DR", tumor)
+        split, discordant = format_numbers(record, "SR", tumor), format_numbers(record, "DR", tumor)
         if split or discordant:
             return int((split or [0])[0] + (discordant or [0])[0])
     for key in ("VF", "BVF", "SU"):
