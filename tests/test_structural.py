@@ -235,3 +235,13 @@ def test_findings_serialise(panel, rules):
     result = _classify("sv_manta_etv6_abl1.vcf", panel, rules)
     again = type(result).from_dict(json.loads(json.dumps(result.to_dict())))
     assert again == result
+
+
+def test_configured_pass_filters_apply_to_structural_calls(panel, rules):
+    default = _classify("sv_manta_qc.vcf", panel, rules).findings[0]
+    assert "filtered by the caller (MinSomaticScore)" in default.caveats
+    accepted = _classify(
+        "sv_manta_qc.vcf", panel, rules, pass_filters=frozenset({"PASS", ".", "MinSomaticScore"})
+    ).findings[0]
+    assert not any("filtered by the caller" in c for c in accepted.caveats)
+    assert accepted.reason == "filtered:low_supporting_reads"  # 3 reads still fall short

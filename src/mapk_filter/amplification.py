@@ -27,6 +27,7 @@ def interpret_segment(
     *,
     sample_id: str = "",
     source_file: str = "",
+    pass_filters: frozenset[str] = PASS_FILTERS,
 ) -> Finding | None:
     """A copy-number segment over panel genes -> amplification / gain / loss / neutral.
 
@@ -75,7 +76,7 @@ def interpret_segment(
         kind, status, reason = "copy_neutral", Status.BENIGN, "copy_neutral"
         text = f"{gene.symbol} copy neutral, CN {cn:g}{also}"
     problems: list[tuple[str, str]] = []
-    failed = [f for f in segment.filters if f not in PASS_FILTERS]
+    failed = [f for f in segment.filters if f not in pass_filters]
     if failed and status != Status.BENIGN:
         problems.append(("caller_filter", f"filtered by the caller ({';'.join(failed)})"))
     if status == Status.QUALIFYING and segment.length >= MAX_FOCAL_AMPLIFICATION_BP:
@@ -120,6 +121,7 @@ def classify_copy_number_file(
     sha256: str,
     tumor_name: str | None = None,
     min_amplification_cn: float = 4.0,
+    pass_filters: frozenset[str] = PASS_FILTERS,
 ) -> SampleResult:
     """Read a CNV VCF or CNVkit .cns and classify every segment over a panel gene."""
     scan = read_copy_number(path, build, tumor_name)
@@ -135,6 +137,7 @@ def classify_copy_number_file(
             min_amplification_cn,
             sample_id=sample_id,
             source_file=str(path),
+            pass_filters=pass_filters,
         )
         if finding is None:
             outside += 1

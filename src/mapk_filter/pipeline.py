@@ -88,6 +88,7 @@ def classify_sample(
                 normal_name=row.normal_name,
                 min_supporting_reads=filters.min_supporting_reads,
                 kind=row.kind,
+                pass_filters=frozenset(filters.pass_filters),
             )
         elif row.kind == "copy_number":
             result = classify_copy_number_file(
@@ -100,6 +101,7 @@ def classify_sample(
                 sha256=sha256,
                 tumor_name=row.tumor_name,
                 min_amplification_cn=filters.min_amplification_cn,
+                pass_filters=frozenset(filters.pass_filters),
             )
         elif row.kind != "small_variants":
             raise InputError(str(row.path), f"unknown kind '{row.kind}'")

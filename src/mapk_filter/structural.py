@@ -223,6 +223,14 @@ def _call(
     )
 
 
+@dataclass(frozen=True)
+class SvQc:
+    """QC for structural calls: supporting reads a finding needs, FILTER values accepted."""
+
+    min_supporting_reads: int = 5
+    pass_filters: frozenset[str] = PASS_FILTERS
+
+
 def interpret_junction(
     junction: Junction,
     panel: Panel,
@@ -231,10 +239,12 @@ def interpret_junction(
     build: str,
     *,
     min_supporting_reads: int = 5,
+    pass_filters: frozenset[str] = PASS_FILTERS,
     sample_id: str = "",
     source_file: str = "",
 ) -> Finding | None:
     """One junction -> a finding, or None when neither breakpoint is in a panel gene."""
+    qc = SvQc(min_supporting_reads, pass_filters)
     a = replace(
         _side(panel, genes, rules, build, (junction.chrom_a, junction.pos_a, junction.kept_a)),
         cipos=junction.cipos_a,
@@ -259,7 +269,7 @@ def interpret_junction(
             a.pos,
             (a.symbol,),
             (),
-            min_supporting_reads,
+            qc,
             sample_id,
             source_file,
             panel,
@@ -313,7 +323,7 @@ def interpret_junction(
         key.pos,
         partners,
         routes,
-        min_supporting_reads,
+        qc,
         sample_id,
         source_file,
         panel,
@@ -331,7 +341,7 @@ def _finish(
     pos: int,
     partners: tuple[str, ...],
     routes: tuple[str, ...],
-    min_reads: int,
+    qc: SvQc,
     sample_id: str,
     source_file: str,
     panel: Panel,
@@ -360,14 +370,16 @@ def _finish(
                 text = ""
         if text:
             caveats.append(text)
-    failed = [f for f in junction.filters if f not in PASS_FILTERS]
+    failed = [f for f in junction.filters if f not in qc.pass_filters]
     if failed:
         problems.insert(0, ("caller_filter", f"filtered by the caller ({';'.join(failed)})"))
     reads = junction.supporting_reads
     if reads is None:
         problems.append(("no_read_support", "the file gives no supporting read count"))
-    elif reads < min_reads:
-        problems.append(("low_supporting_reads", f"few supporting reads ({reads} < {min_reads})"))
+    elif reads < qc.min_supporting_reads:
+        problems.append(
+            ("low_supporting_reads", f"few supporting reads ({reads} < {qc.min_supporting_reads})")
+        )
     status, reason, would_be = call.status, call.reason, None
     if problems:
         caveats = [words for _, words in problems] + caveats
@@ -401,7 +413,7 @@ def _event_finding(
     genes: GenomeGenes,
     rules: TrialRules,
     build: str,
-    min_reads: int,
+    qc: SvQc,
     sample_id: str,
     source_file: str,
 ) -> Finding | None:
@@ -416,7 +428,8 @@ def _event_finding(
                 genes,
                 rules,
                 build,
-                min_supporting_reads=min_reads,
+                min_supporting_reads=qc.min_supporting_reads,
+                pass_filters=qc.pass_filters,
                 sample_id=sample_id,
                 source_file=source_file,
             )
@@ -484,6 +497,7 @@ def classify_structural_file(
     min_supporting_reads: int = 5,
     genes: GenomeGenes | None = None,
     kind: str = "structural_variants",
+    pass_filters: frozenset[str] = PASS_FILTERS,
 ) -> SampleResult:
     """Read an SV VCF (or, kind rna_fusions, an Arriba/STAR-Fusion TSV) and classify every
     event; each record is counted exactly once."""
@@ -497,7 +511,14 @@ def classify_structural_file(
     outside = 0
     for event in scan.events:
         finding = _event_finding(
-            event, panel, genes, rules, build, min_supporting_reads, sample_id, str(path)
+            event,
+            panel,
+            genes,
+            rules,
+            build,
+            SvQc(min_supporting_reads, pass_filters),
+            sample_id,
+            str(path),
         )
         if finding is None:
             outside += len(event.record_numbers)
@@ -520,7 +541,8 @@ def classify_structural_file(
         f"{kind.replace('_', ' ')} ({scan.caller} conventions): {len(scan.events)} event(s) from "
         f"{scan.records_read} record(s); BND mates joined and counted with their event; "
         f"breakpoints named against {len(genes.genes)} GENCODE v44 protein-coding genes; "
-        f"fusions need >= {min_supporting_reads} supporting reads and FILTER PASS",
+        f"fusions need >= {min_supporting_reads} supporting reads and FILTER "
+        + " or ".join(sorted(pass_filters)),
     ]
     return SampleResult(
         sample_id=sample_id,
