@@ -91,3 +91,36 @@ def test_cns_with_bad_number_names_line(tmp_path):
     bad.write_text("chromosome\tstart\tend\tgene\tlog2\nchr9\t1\t100\t-\thigh\n")
     with pytest.raises(InputError, match="line 2"):
         read_copy_number(bad, "GRCh38")
+
+
+def test_control_freec_style_vcf_with_copy_number_in_info(panel, rules, tmp_path):
+    """Control-FREEC exports (e.g. via freec2vcf-style converters) carry SVTYPE=CNV and CN in
+    INFO rather than FORMAT; the ABL1 span comes from the panel."""
+    start, end = panel.genes["ABL1"].spans["GRCh38"]
+    contigs = [
+        ln
+        for ln in (DATA / "cnv_gatk_abl1_gain.vcf").read_text().splitlines()
+        if ln.startswith("##contig")
+    ]
+    path = tmp_path / "cnv_controlfreec_abl1_amp.vcf"
+    path.write_text(
+        "\n".join(
+            [
+                "##fileformat=VCFv4.2",
+                "##source=Control-FREEC",
+                '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="Type of structural variant">',
+                '##INFO=<ID=END,Number=1,Type=Integer,Description="End position of the variant">',
+                '##INFO=<ID=CN,Number=1,Type=Integer,Description="Copy number">',
+                *contigs,
+                "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO",
+                f"chr9\t{start - 20000}\t.\tN\t<CNV>\t.\tPASS\tSVTYPE=CNV;END={end + 20000};CN=5",
+            ]
+        )
+        + "\n"
+    )
+    result = classify_copy_number_file(
+        path, panel, rules, "GRCh38", sample_id="S1", patient_id="P1", sha256="0"
+    )
+    (amp,) = result.findings
+    assert (amp.status, amp.rule_id, amp.copy_number) == (Status.QUALIFYING, "B-L2", 5)
+    assert "INFO/CN" in amp.genomic

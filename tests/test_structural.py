@@ -245,3 +245,45 @@ def test_configured_pass_filters_apply_to_structural_calls(panel, rules):
     ).findings[0]
     assert not any("filtered by the caller" in c for c in accepted.caveats)
     assert accepted.reason == "filtered:low_supporting_reads"  # 3 reads still fall short
+
+
+def test_delly_translocation_bnd_with_chr2_pos2_and_ct(panel, rules, tmp_path):
+    """DELLY writes a translocation as one <BND> record: CHR2/POS2 name the partner and
+    CT the join (5to3: the first locus keeps what lies downstream, CHR2 what lies upstream).
+    ETV6 intron 5 joined to ABL1 intron 1 must be the ETV6::ABL1 finding."""
+
+    def after_exon(gene: str, number: int, offset: int) -> int:
+        (e,) = [x for x in panel.exons if x.gene == gene and x.number == number]
+        return e.spans["GRCh38"][1] + offset  # both genes are on the plus strand
+
+    assert panel.genes["ETV6"].strand == panel.genes["ABL1"].strand == "+"
+    abl1, etv6 = after_exon("ABL1", 1, 5000), after_exon("ETV6", 5, 2000)
+    header = [
+        line
+        for line in (DATA / "sv_delly_nup214_abl1.vcf").read_text().splitlines()
+        if line.startswith("##")
+    ]
+    header.insert(1, '##INFO=<ID=POS2,Number=1,Type=Integer,Description="Position of CHR2">')
+    record = (
+        f"chr9\t{abl1}\tBND00000001\tN\t<BND>\t.\tPASS\tPRECISE;SVTYPE=BND;CHR2=chr12;"
+        f"POS2={etv6};END={abl1 + 1};PE=12;MAPQ=60;CT=5to3;SR=8\tGT:FT:DR:DV:RR:RV\t"
+        "0/0:PASS:30:0:25:0\t0/1:PASS:20:12:18:8"
+    )
+    path = tmp_path / "sv_delly_etv6_abl1_translocation.vcf"
+    path.write_text(
+        "\n".join(
+            [
+                *header,
+                "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tNORMAL_S\tTUMOR_S",
+                record,
+            ]
+        )
+        + "\n"
+    )
+    (finding,) = _classify(path, panel, rules).findings
+    assert (finding.partner_genes, finding.status, finding.rule_id) == (
+        ("ETV6", "ABL1"),
+        Status.QUALIFYING,
+        "B-L1",
+    )
+    assert finding.supporting_reads == 20 and finding.kinase_domain_retained == "yes"
