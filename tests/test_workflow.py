@@ -207,6 +207,11 @@ def test_summary_has_one_row_per_patient(batch_run):
     assert {r["patient_id"]: r["decision"] for r in rows} == {
         p: d for p, (d, _, _) in EXPECTED.items()
     }
+    key = {r["patient_id"]: r["key_findings"] for r in rows}
+    assert key["P14"] == "NUP214::ABL1 fusion"
+    assert key["P19"] == "ABL1::ETV6 fusion [not listed]"
+    assert key["P21"] == "ABL1 gain CN 3 [not listed]"
+    assert key["P09"] == "NRAS p.Gly12Asp [filtered]"
 
 
 def test_rerun_is_a_no_op(batch_run):

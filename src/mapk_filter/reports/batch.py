@@ -27,17 +27,24 @@ def _short(finding: dict[str, Any]) -> str:
     """A finding in a few words: the protein change, the fusion, or the copy number."""
     if finding.get("partner_genes"):
         return f"{'::'.join(finding['partner_genes'])} {finding['alteration_type']}"
+    gene = f"{finding['gene']} " if finding["gene"] else ""
     if finding.get("copy_number") is not None:
-        return f"{finding['alteration_type']} CN {finding['copy_number']:g}"
-    return str(finding["hgvs_p"] or finding["classification"])
+        return f"{gene}{finding['alteration_type']} CN {finding['copy_number']:g}"
+    return gene + str(finding["hgvs_p"] or finding["classification"])
+
+
+def _tag(finding: dict[str, Any]) -> str:
+    return "not listed" if finding["status"] == "vus" else str(finding["status"])
 
 
 def summary_row(report: dict[str, Any], report_path: Path, relative_to: Path) -> dict[str, Any]:
     findings = [
-        f"{f['gene'] + ' ' if f['gene'] else ''}{_short(f)}"
-        + (f" [{f['status']}]" if f["status"] != "qualifying" else "")
+        _short(f) + (f" [{_tag(f)}]" if f["status"] != "qualifying" else "")
         for f in report["findings"]
-        if f["status"] != "vus" or f.get("would_be")
+        if f["status"] != "vus"
+        or f.get("would_be")
+        or f.get("partner_genes")
+        or f.get("copy_number") is not None
     ]
     return {
         "patient_id": report["patient_id"],
