@@ -287,3 +287,23 @@ def test_delly_translocation_bnd_with_chr2_pos2_and_ct(panel, rules, tmp_path):
         "B-L1",
     )
     assert finding.supporting_reads == 20 and finding.kinase_domain_retained == "yes"
+
+
+@pytest.mark.parametrize(
+    ("offset", "status"), [(2, Status.QUALIFYING), (0, Status.REVIEW)], ids=["intron", "on-exon"]
+)
+def test_dna_breakpoint_on_the_exon_first_base_does_not_keep_the_exon(
+    panel, rules, tmp_path, offset, status
+):
+    """PDGFRB (minus strand) keeps what lies at or below the DEL's POS. POS two bases into
+    intron 10 keeps exon 11 with its splice acceptor: B-L3. POS on exon 11's first base
+    deletes the acceptor: not the listed configuration (the RNA rule is inclusive)."""
+    (e11,) = [e for e in panel.exons if e.gene == "PDGFRB" and e.number == 11]
+    first_base = e11.spans["GRCh38"][1]
+    text = (DATA / "sv_manta_ebf1_pdgfrb.vcf").read_text()
+    pos = text.split("\nchr5\t", 1)[1].split("\t", 1)[0]
+    path = tmp_path / "sv_manta_pdgfrb_boundary.vcf"
+    path.write_text(text.replace(f"\nchr5\t{pos}\t", f"\nchr5\t{first_base + offset}\t", 1))
+    (finding,) = _classify(path, panel, rules).findings
+    assert finding.partner_genes == ("EBF1", "PDGFRB")
+    assert finding.status == status

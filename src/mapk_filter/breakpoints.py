@@ -80,15 +80,20 @@ def locate(panel: Panel, gene: Gene, build: str, pos: int) -> str:
     return f"intron {last}" if last < exons[-1][0] else f"3' of exon {last}"
 
 
-def upstream_of_exon(panel: Panel, gene: Gene, build: str, pos: int, exon: int) -> bool | None:
+def upstream_of_exon(
+    panel: Panel, gene: Gene, build: str, pos: int, exon: int, inclusive: bool = False
+) -> bool | None:
     """Is the whole of ``exon`` kept by a 3' partner whose retained part starts at pos?
 
-    pos is the first retained base, so a junction exactly on the exon's first base (as RNA
-    fusion callers report it) keeps the exon; one base further in does not.
+    For a genomic (DNA) breakpoint the junction must lie upstream of the exon: one on the
+    exon's first base removes its splice acceptor. An RNA fusion junction (``inclusive``)
+    is reported on the exon's first base, and then keeps the exon.
     """
     for number, start, end in _exons(panel, gene.symbol, build):
         if number == exon:
-            return pos <= start if gene.strand == "+" else pos >= end
+            if gene.strand == "+":
+                return pos <= start if inclusive else pos < start
+            return pos >= end if inclusive else pos > end
     return None
 
 

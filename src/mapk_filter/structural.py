@@ -95,7 +95,13 @@ class _Call:
 
 
 def _kinase_call(
-    panel: Panel, rules: TrialRules, build: str, side: _Side, fusion: str, pos: int
+    panel: Panel,
+    rules: TrialRules,
+    build: str,
+    side: _Side,
+    fusion: str,
+    pos: int,
+    rna: bool,
 ) -> _Call:
     """The kinase gene is the 3' partner: where does its breakpoint fall?"""
     gene = side.panel_gene
@@ -110,7 +116,7 @@ def _kinase_call(
     where = locate(panel, gene, build, pos)
     if rule is not None and rule.requires.get("three_prime_partner", gene.symbol) == gene.symbol:
         exon = int(rule.requires.get("breakpoint_before_exon", 1))
-        if upstream_of_exon(panel, gene, build, pos, exon):
+        if upstream_of_exon(panel, gene, build, pos, exon, rna):
             return _Call(
                 Status.QUALIFYING,
                 "listed_fusion",
@@ -121,7 +127,7 @@ def _kinase_call(
                 rule.id,
                 "yes",
             )
-        if domain is not None and upstream_of_exon(panel, gene, build, pos, domain.first_exon):
+        if domain is not None and upstream_of_exon(panel, gene, build, pos, domain.first_exon, rna):
             lost = domain.lost_note or f"exon {exon} not retained"
             return _Call(
                 Status.REVIEW,
@@ -154,7 +160,8 @@ def _kinase_call(
         )
     kinase = "unknown"
     if domain is not None:
-        kinase = "yes" if upstream_of_exon(panel, gene, build, pos, domain.first_exon) else "no"
+        kept = upstream_of_exon(panel, gene, build, pos, domain.first_exon, rna)
+        kinase = "yes" if kept else "no"
     if kinase == "no":
         return _Call(
             Status.VUS,
@@ -184,13 +191,14 @@ def _call(
     productive: bool,
     name: str,
     pos: int,
+    rna: bool = False,
 ) -> _Call:
     gene = key.panel_gene
     assert gene is not None
     listed = rules.listed_rule("fusion", gene.symbol) is not None
     kinase_gene = listed or gene.pathway_group in KINASE_GROUPS
     if kinase_gene and productive and key.role == "3":
-        return _kinase_call(panel, rules, build, key, name, pos)
+        return _kinase_call(panel, rules, build, key, name, pos, rna)
     if kinase_gene and productive:
         return _Call(
             Status.VUS,
@@ -202,7 +210,7 @@ def _call(
             "no",
         )
     if kinase_gene and key.role == "3" and not other.symbol:
-        call = _kinase_call(panel, rules, build, key, name, pos)
+        call = _kinase_call(panel, rules, build, key, name, pos, rna)
         if call.status in (Status.QUALIFYING, Status.REVIEW):
             return _Call(
                 Status.REVIEW,
@@ -294,7 +302,8 @@ def interpret_junction(
     )
     other = b if key is a else a
     name = f"{five.symbol or 'intergenic'}::{three.symbol or 'intergenic'}"
-    call = _call(panel, rules, build, key, other, productive, name, key.pos)
+    rna = junction.svtype == "RNA"  # RNA callers report exon boundaries, not intron bases
+    call = _call(panel, rules, build, key, other, productive, name, key.pos, rna)
     routes = tuple(
         sorted(
             {
@@ -357,7 +366,17 @@ def _finish(
         if key.panel_gene is not None and (low, high) != (0, 0) and call.status in _RANK:
             other = next((s for s in sides if s is not key), key)
             statuses = {
-                _call(panel, rules, build, key, other, kind == "fusion", "x", p).status
+                _call(
+                    panel,
+                    rules,
+                    build,
+                    key,
+                    other,
+                    kind == "fusion",
+                    "x",
+                    p,
+                    junction.svtype == "RNA",
+                ).status
                 for p in (pos + low, pos + high)
             }
             if len(statuses) > 1:
