@@ -37,6 +37,7 @@ def classify(panel, rules, tmp_path: Path, records: list[tuple[str, int, str, st
         "##source=Mutect2",
         f'##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from '
         f'Ensembl VEP. Format: {CSQ_FIELDS}">',
+        '##INFO=<ID=END,Number=1,Type=Integer,Description="End of a symbolic allele">',
         '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
         '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">',
         '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Depth">',
@@ -209,3 +210,12 @@ def test_symbolic_duplication_in_flt3_itd_exon_goes_to_review(panel, rules, tmp_
         "B-R6",
     )
     assert finding.caveats == ("symbolic <DUP>: length and frame not given",)
+
+
+def test_symbolic_duplication_reaching_into_flt3_exon_14_from_the_intron(panel, rules, tmp_path):
+    chrom, start, _ = exon(panel, "FLT3", 14)
+    found = classify(
+        panel, rules, tmp_path, [(chrom, start - 80, "A", "<DUP>", f"END={start + 10}")]
+    )
+    (finding,) = found.values()
+    assert (finding.would_be, finding.rule_id) == (Status.REVIEW, "B-R6")

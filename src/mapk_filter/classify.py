@@ -99,7 +99,7 @@ class Classifier:
             if rule.match != "inframe_insertion_in_exons":
                 continue
             for gene in genes:
-                exon = self.exon_at(gene, variant.pos, variant.pos + len(variant.ref) - 1, pad=1)
+                exon = self.exon_at(gene, variant.pos, variant.last, pad=1)
                 if gene in rule.genes and exon in rule.exons:
                     return gene, rule, exon
         return None

@@ -79,6 +79,11 @@ class SmallVariant:
     record_number: int  # 1-based index of the record in the file
     annotations: tuple[TranscriptAnnotation, ...] = ()
     variant_id: str = ""
+    end: int = 0  # last reference base (INFO/END for symbolic alleles); 0 = from REF
+
+    @property
+    def last(self) -> int:
+        return self.end or self.pos + len(self.ref) - 1
 
     @property
     def genomic(self) -> str:

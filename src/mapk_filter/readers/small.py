@@ -288,6 +288,7 @@ def _scan_records(
                         record_number=scan.records_read,
                         annotations=tuple(annotations.get(allele, ())),
                         variant_id=record.ID or "",
+                        end=end,
                     ),
                     genes,
                 )
