@@ -73,3 +73,36 @@ def test_unknown_tsv_and_bad_rows_are_input_errors(tmp_path):
     bad.write_text(lines[0] + "\n" + lines[1].replace("\t18\t11\t", "\tmany\t11\t", 1) + "\n")
     with pytest.raises(InputError, match=r"bad.tsv \(record 2\): column JunctionReadCount"):
         read_rna_fusions(bad, "GRCh38")
+
+
+def test_arriba_direction_columns_decide_the_join_when_the_strand_is_unknown(
+    panel, rules, tmp_path
+):
+    lines = (DATA / "rna_arriba_etv6_abl1.tsv").read_text().splitlines()
+    header = lines[0].split("\t")
+    row = lines[1].split("\t")
+    strand = header.index("strand1(gene/fusion)")
+    row[strand], row[strand + 1] = "+/.", "+/."  # Arriba could not tell the strand
+    path = tmp_path / "arriba_unknown_strand.tsv"
+    path.write_text("\t".join(header) + "\n" + "\t".join(row) + "\n")
+    result = classify_structural_file(
+        path, panel, rules, "GRCh38", sample_id="s", patient_id="p", sha256="", kind="rna_fusions"
+    )
+    (finding,) = result.findings
+    assert (finding.partner_genes, finding.rule_id) == (("ETV6", "ABL1"), "B-L1")
+    # swapped directions describe the reciprocal join: no longer the listed fusion
+    d1 = header.index("direction1")
+    row[d1], row[d1 + 1] = "upstream", "downstream"
+    path.write_text("\t".join(header) + "\n" + "\t".join(row) + "\n")
+    result = classify_structural_file(
+        path, panel, rules, "GRCh38", sample_id="s", patient_id="p", sha256="", kind="rna_fusions"
+    )
+    assert result.findings[0].rule_id is None
+
+
+def test_truncated_row_is_an_input_error_naming_the_line(tmp_path):
+    lines = (DATA / "rna_starfusion_ebf1_pdgfrb.tsv").read_text().splitlines()
+    path = tmp_path / "truncated.tsv"
+    path.write_text(lines[0] + "\n" + "\t".join(lines[1].split("\t")[:4]) + "\n")
+    with pytest.raises(InputError, match=r"truncated.tsv \(record 2\): 4 columns where the header"):
+        read_rna_fusions(path, "GRCh38")

@@ -58,6 +58,18 @@ def _int(path: Path, line: int, row: dict[str, str], column: str) -> int:
     return int(value)
 
 
+def _arriba_kept(path: Path, line: int, row: dict[str, str]) -> tuple[str, str] | None:
+    """Retained sides from Arriba's direction columns: 'downstream' means the partner is
+    joined at higher coordinates, so this side keeps what lies upstream, and vice versa."""
+    kept = {"downstream": UPSTREAM, "upstream": DOWNSTREAM}
+    d1, d2 = (row.get(c, "").strip() for c in ("direction1", "direction2"))
+    if d1 in kept and d2 in kept:
+        return kept[d1], kept[d2]
+    if d1 or d2:
+        raise InputError(str(path), f"direction1/direction2 '{d1}'/'{d2}' not understood", line)
+    return None
+
+
 def _arriba(path: Path, line: int, row: dict[str, str]) -> Junction:
     strands = []
     for column in ("strand1(gene/fusion)", "strand2(gene/fusion)"):
@@ -70,13 +82,19 @@ def _arriba(path: Path, line: int, row: dict[str, str]) -> Junction:
     chrom_b, pos_b = _position(path, line, row["breakpoint2"])
     reads = sum(_int(path, line, row, c) for c in _ARRIBA[6:9])
     confidence = (row.get("confidence") or "").strip()
+    # The direction columns describe the join geometry whatever the transcribed strand;
+    # the strands are the fallback for files written without them.
+    kept_a, kept_b = _arriba_kept(path, line, row) or (
+        _kept(strands[0], True),
+        _kept(strands[1], False),
+    )
     return Junction(
         chrom_a=chrom_a,
         pos_a=pos_a,
-        kept_a=_kept(strands[0], True),
+        kept_a=kept_a,
         chrom_b=chrom_b,
         pos_b=pos_b,
-        kept_b=_kept(strands[1], False),
+        kept_b=kept_b,
         svtype="RNA",
         record_ids=(f"{row['#gene1']}--{row['gene2']}",),
         record_numbers=(line,),
@@ -133,10 +151,9 @@ def read_rna_fusions(path: Path, build: str) -> StructuralScan:
         "fusion TSV carries no contig lengths to check it against"
     )
     for line, row in enumerate(csv.DictReader(lines, delimiter="\t"), start=2):
-        if len(row) != len(header) or None in row:
-            raise InputError(
-                str(path), f"{len(row)} columns where the header has {len(header)}", line
-            )
+        if len(row) != len(header) or None in row or None in row.values():
+            found = len(lines[line - 1].split("\t"))
+            raise InputError(str(path), f"{found} columns where the header has {len(header)}", line)
         scan.records_read += 1
         junction = parse(path, line, row)
         low, high = sorted((junction.pos_a, junction.pos_b or junction.pos_a))
