@@ -97,6 +97,7 @@ def test_bcsq_goes_to_the_allele_its_dna_change_names():
     assert [a.consequences for a in parsed[1]] == [("missense_variant",)]
     assert [a.consequences for a in parsed[2]] == [("frameshift_variant",)]
     assert parsed[2][0].hgvs_p == "p.Gly12fs"
+    assert bcsq_protein("13GAAAA>13GLLLL", frameshift=True) == "p.Ala14fs"
     # an entry naming neither allele of a multi-allelic record is not guessed onto one
     assert parse_bcsq("missense|KRAS|T|pc|-|1A>1V|999C>G", 25245350, "C", ["T", "CT"]) == {}
 

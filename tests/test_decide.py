@@ -170,3 +170,10 @@ def test_no_small_variant_file_means_the_exclusion_was_not_assessed(rules):
     assert result.decision == Decision.REVIEW
     assert result.reasons[0].startswith("no small-variant file was read")
     assert decide(ELIGIBLE, (sv_only, sample()), rules).decision == Decision.CANDIDATE
+
+
+def test_files_of_one_patient_on_different_builds_block_a_decision(rules):
+    on37 = replace(sample(), sample_id="S2", genome_build="GRCh37", kind="copy_number")
+    result = decide(replace(ELIGIBLE, dasatinib_ic50_nM=2), (sample(), on37), rules)
+    assert result.decision == Decision.REVIEW
+    assert any("different genome builds (S1: GRCh38, S2: GRCh37)" in r for r in result.reasons)

@@ -86,7 +86,7 @@ def test_bad_sheet_rows_are_left_out_and_the_rest_of_the_batch_runs(tmp_path):
         p01.replace("P01", "PX"),  # its only file's row is invalid: never a candidate
         p01.replace("P01", "PM"),  # its file does not exist
     ]
-    (tmp_path / "patients.tsv").write_text("\n".join([header, *bad]) + "\n")
+    (tmp_path / "patients.tsv").write_text("\n".join(["# batch 42", header, *bad]) + "\n")
     samples = (BATCH / "samples.tsv").read_text().splitlines()
     (tmp_path / "samples.tsv").write_text(
         "\n".join(
@@ -125,12 +125,16 @@ def test_bad_sheet_rows_are_left_out_and_the_rest_of_the_batch_runs(tmp_path):
         check=False,
     )
     assert run.returncode == 0, run.stderr[-3000:]
-    assert "duplicate patient_id 'P07'" in run.stderr
+    # line numbers are the file's own, comment line included
+    assert "patients.tsv line 4: duplicate patient_id 'P07'" in run.stderr
+    assert "patients.tsv line 5: duplicate patient_id 'P07'" in run.stderr
     assert (tmp_path / "results" / "patients" / "P01" / "report.json").exists()
     assert not (tmp_path / "results" / "patients" / "P07").exists()
     assert not (tmp_path / "evil").exists() and not (tmp_path / "results" / "evil").exists()
     summary = (tmp_path / "results" / "batch" / "summary.tsv").read_text()
     assert "not_assessed" in summary and "'AML' is not one of" in summary
+    rows = summary.splitlines()
+    assert len(rows) == 1 + len({line.split("\t")[0] for line in rows[1:]})  # one line each
     decision = json.loads((tmp_path / "results" / "patients" / "P01" / "report.json").read_text())
     assert decision["decision"] == "candidate"
     for patient, words in (

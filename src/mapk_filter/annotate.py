@@ -173,9 +173,12 @@ def bcsq_protein(aa_change: str, frameshift: bool = False) -> str:
     if not m:
         return ""
     start, ref, _, alt = int(m.group(1)), m.group(2), m.group(3), m.group(4)
-    if frameshift:  # csq spells out the whole new tail; HGVS short form names the first
-        three = _aa3(ref[:1])
-        return f"p.{three}{start}fs" if three else ""
+    if frameshift:  # csq spells out the whole new tail; HGVS names the first changed residue
+        shared = 0
+        while shared < min(len(ref), len(alt or "")) - 1 and ref[shared] == (alt or "")[shared]:
+            shared += 1
+        three = _aa3(ref[shared : shared + 1])
+        return f"p.{three}{start + shared}fs" if three else ""
     if alt is None or alt == ref:
         three = _aa3(ref[:1])
         return f"p.{three}{start}=" if three and len(ref) == 1 else ""

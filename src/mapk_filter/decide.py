@@ -167,12 +167,22 @@ def decide(
     unknown = [c for c in clinical if c.status == CriterionStatus.UNKNOWN]
     errors = [s.accounting.error for s in samples if s.accounting.error]
     errors += [f"sample sheet row left out: {e}" for e in sheet_errors]
+    builds = {s.sample_id: s.genome_build for s in samples if not s.accounting.error}
+    if len(set(builds.values())) > 1:
+        listing = ", ".join(f"{k}: {v}" for k, v in sorted(builds.items()))
+        errors.append(
+            f"the patient's files were read on different genome builds ({listing}); "
+            "coordinates cannot all be right: set genome_build in the sample sheet"
+        )
 
     reasons: list[str] = []
     reasons += [f"exclusion: {_label(f)}" for f in excluded]
     reasons += [f"clinical criterion not met: {c.name} (value: {c.value})" for c in not_met]
     reasons += [
-        e if e.startswith("sample sheet") else f"input file could not be read: {e}" for e in errors
+        e
+        if e.startswith(("sample sheet", "the patient's files"))
+        else f"input file could not be read: {e}"
+        for e in errors
     ]
     reasons += [f"listed finding: {_label(f)}" for f in listed]
     reasons += [

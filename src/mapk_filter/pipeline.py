@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +111,12 @@ def classify_sample(
     except (MapkFilterError, OSError) as exc:
         error = str(exc)
         result = _failed(row, build, error)
+    except Exception as exc:  # a reader bug must cost one file, never the batch
+        error = f"{row.path}: could not be read ({type(exc).__name__}: {exc}); please report"
+        result = _failed(row, build, error)
+    if row.genome_build is None and result.kind != "small_variants" and not error:
+        note = f"no genome_build in the sample sheet: {build} (the configured default) assumed"
+        result = replace(result, notes=(*result.notes, note))
     write_json(out, result.to_dict())
     return result, error
 
@@ -187,7 +194,11 @@ def summarize_batch(report_paths: list[Path], out_dir: Path, sheet_errors: list[
     """summary.tsv/html; sheet rows left out of the run are listed, not forgotten."""
     reports = [json.loads(p.read_text(encoding="utf-8")) for p in report_paths]
     rows = [summary_row(r, p, out_dir) for r, p in zip(reports, report_paths, strict=True)]
-    rows += [error_row(message) for message in sheet_errors]
+    left_out: dict[str, list[str]] = {}
+    for message in sheet_errors:  # "patient: what is wrong", one row per patient
+        patient, _, what = message.partition(": ")
+        left_out.setdefault(patient, []).append(what)
+    rows += [error_row(patient, whats) for patient, whats in left_out.items()]
     rows.sort(key=lambda row: row["patient_id"])
     atomic_write(out_dir / "summary.tsv", summary_tsv(rows))
     atomic_write(out_dir / "summary.html", render_batch(rows, batch_facts(reports, sheet_errors)))

@@ -17,16 +17,23 @@ NUMERIC = [
 
 
 def read_sheet(path):
-    """Lines starting with '#' are comments; a '#' inside a value is kept."""
+    """Lines starting with '#' are comments; a '#' inside a value is kept. The index is
+    each row's line number in the file, for error messages."""
     with open(path, encoding="utf-8") as handle:
-        lines = [ln for ln in handle if ln.strip() and not ln.startswith("#")]
-    return pd.read_csv(
-        io.StringIO("".join(lines)),
+        kept = [
+            (n, ln)
+            for n, ln in enumerate(handle, start=1)
+            if ln.strip() and not ln.startswith("#")
+        ]
+    sheet = pd.read_csv(
+        io.StringIO("".join(ln for _, ln in kept)),
         sep="\t",
         dtype=str,
         keep_default_na=False,
         na_values=[""],
     )
+    sheet.index = [n for n, _ in kept[1:]][: len(sheet)]
+    return sheet
 
 
 def valid_rows(sheet, schema, label, key):
@@ -34,7 +41,7 @@ def valid_rows(sheet, schema, label, key):
     good, errors = [], []
     duplicated = sheet[key].duplicated(keep=False)
     for i, row in sheet.iterrows():
-        where = f"{label} line {i + 2}"
+        where = f"{label} line {i}"
         owner = row.get("patient_id", row[key])
         if duplicated[i]:
             errors.append((owner, f"{where}: duplicate {key} '{row[key]}'"))
@@ -48,8 +55,12 @@ def valid_rows(sheet, schema, label, key):
             errors.append((owner, f"{where}: {exc}"))
             continue
         except WorkflowError as exc:
-            cause = exc.args[1] if len(exc.args) > 1 else exc
-            errors.append((owner, f"{where}: {getattr(cause, 'message', cause)}"))
+            lines = str(exc).splitlines()
+            reason = [ln for ln in lines if ln.startswith("ValidationError: ")]
+            message = (
+                reason[0].removeprefix("ValidationError: ") if reason else lines[0]
+            )
+            errors.append((owner, f"{where}: {message}"))
             continue
         good.append(i)
     return sheet.loc[good], errors

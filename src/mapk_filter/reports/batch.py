@@ -68,16 +68,16 @@ def summary_row(report: dict[str, Any], report_path: Path, relative_to: Path) ->
     }
 
 
-def error_row(message: str) -> dict[str, Any]:
-    """A sheet row that could not be assessed: 'patient: what is wrong'."""
-    patient, _, what = message.partition(": ")
+def error_row(patient: str, problems: list[str]) -> dict[str, Any]:
+    """A patient the run could not assess, with every sheet problem that left it out."""
+    what = "; ".join(problems)
     return {
         **dict.fromkeys(SUMMARY_COLUMNS, ""),
         "patient_id": patient,
         "decision": "not_assessed",
         "files": 0,
         "input_errors": what,
-        "first_reason": f"sheet error: {what}",
+        "first_reason": f"sheet error: {problems[0]}",
         "link": "",
     }
 
