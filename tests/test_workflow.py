@@ -274,3 +274,22 @@ def test_panel_check_passes_on_bundled_data():
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip().endswith("OK")
+
+
+def test_slurm_profile_dry_run():
+    pytest.importorskip("snakemake_executor_plugin_slurm")
+    run = subprocess.run(
+        [
+            "snakemake",
+            "-n",
+            "--directory",
+            str(REPO),
+            "--profile",
+            str(REPO / "workflow" / "profiles" / "slurm"),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
