@@ -88,11 +88,13 @@ def test_bad_sheet_rows_are_left_out_and_the_rest_of_the_batch_runs(tmp_path):
     ]
     (tmp_path / "patients.tsv").write_text("\n".join(["# batch 42", header, *bad]) + "\n")
     samples = (BATCH / "samples.tsv").read_text().splitlines()
+    hashed = tmp_path / "run #42"  # a '#' inside a value is data, not a comment
+    shutil.copytree(BATCH, hashed)
     (tmp_path / "samples.tsv").write_text(
         "\n".join(
             [samples[0]]
             + [
-                s.replace(f"\t{s.split()[3]}", f"\t{BATCH / s.split()[3]}", 1)
+                s.replace(f"\t{s.split()[3]}", f"\t{hashed / s.split()[3]}", 1)
                 for s in samples[1:]
                 if s.split()[0] in ("P01", "P07")
             ]
@@ -137,6 +139,7 @@ def test_bad_sheet_rows_are_left_out_and_the_rest_of_the_batch_runs(tmp_path):
     assert len(rows) == 1 + len({line.split("\t")[0] for line in rows[1:]})  # one line each
     decision = json.loads((tmp_path / "results" / "patients" / "P01" / "report.json").read_text())
     assert decision["decision"] == "candidate"
+    assert all("run #42" in s["path"] for s in decision["samples"])
     for patient, words in (
         ("T1", "2 samples (S1, S2) and no tumour named"),
         ("T2", "tumour sample 'T9' (sample sheet) is not in the file"),
