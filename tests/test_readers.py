@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pysam
 import pytest
 
 from mapk_filter.classify import classify_scan
@@ -278,3 +279,20 @@ def test_unannotated_change_at_a_bcl2_exclusion_codon_is_never_silent(panel, rul
     decision = decide(patient, (result,), rules)
     assert decision.decision == Decision.REVIEW
     assert any("exclusion finding with QC caveat" in r for r in decision.reasons)
+
+
+def test_region_queries_return_a_record_reaching_across_two_regions_once(panel, tmp_path):
+    """CSF1R ends 466 bp before PDGFRB starts: two panel regions. A deletion from the end of
+    CSF1R into PDGFRB is returned by both tabix queries and must be read once."""
+    csf1r_end = panel.genes["CSF1R"].spans["GRCh38"][1]
+    pdgfrb_start = panel.genes["PDGFRB"].spans["GRCh38"][0]
+    assert 0 < pdgfrb_start - csf1r_end < 1000
+    length = pdgfrb_start - csf1r_end + 20
+    ref = "A" * (length + 1)
+    path = _one_record_vcf(tmp_path, "across.vcf", [(csf1r_end - 10, ref, "A")], chrom="5")
+    pysam.tabix_index(str(path), preset="vcf", force=True)
+    scan = read_small_variants(path.with_name("across.vcf.gz"), panel, "GRCh38")
+    assert scan.region_query
+    assert (scan.records_read, len(scan.variants)) == (1, 1)
+    _, genes = scan.variants[0]
+    assert set(genes) == {"CSF1R", "PDGFRB"}
