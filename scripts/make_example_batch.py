@@ -22,6 +22,8 @@ from pathlib import Path
 import pysam
 import pysam.bcftools
 
+from mapk_filter.sheets import PATIENT_COLUMNS
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 GENE_LISTS = REPO / "resources" / "gene_lists"
@@ -310,16 +312,6 @@ def write_vcf(spec: VcfSpec, out: Path) -> str:
     return bcf.name
 
 
-PATIENT_COLUMNS = [
-    "patient_id",
-    "age_at_diagnosis_years",
-    "age_at_screening_years",
-    "diagnosis",
-    "disease_status",
-    "dasatinib_ic50_nM",
-    "prior_dasatinib_venetoclax",
-    "performance_score",
-]
 ELIGIBLE = {
     "age_at_diagnosis_years": "9.0",
     "age_at_screening_years": "11.2",

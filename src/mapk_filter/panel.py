@@ -28,7 +28,7 @@ CATEGORIES = frozenset({"activating", "loss_of_function", "venetoclax_resistance
 MISSING = "."  # a coordinate that does not exist on a build (e.g. a GRCh37 assembly gap)
 
 _BUILD_COLUMN = {"GRCh38": "grch38", "GRCh37": "grch37"}
-_GENE_COLUMNS = (
+GENE_COLUMNS = (
     "symbol",
     "hgnc_id",
     "ensembl_gene",
@@ -45,7 +45,7 @@ _GENE_COLUMNS = (
     "trial_relevance",
     "source",
 )
-_EXON_COLUMNS = (
+EXON_COLUMNS = (
     "symbol",
     "transcript",
     "exon_number",
@@ -55,7 +55,7 @@ _EXON_COLUMNS = (
     "grch37_start",
     "grch37_end",
 )
-_HOTSPOT_COLUMNS = (
+HOTSPOT_COLUMNS = (
     "gene",
     "hgvs_p",
     "short",
@@ -387,7 +387,7 @@ def load_panel(directory: Path | None = None) -> Panel:
     checksums: dict[str, str] = {}
 
     genes_path = folder / GENES_FILE
-    gene_rows, versions[GENES_FILE] = _read_table(genes_path, _GENE_COLUMNS)
+    gene_rows, versions[GENES_FILE] = _read_table(genes_path, GENE_COLUMNS)
     genes: dict[str, Gene] = {}
     for number, row in gene_rows:
         gene = Gene(
@@ -410,7 +410,7 @@ def load_panel(directory: Path | None = None) -> Panel:
         genes[gene.symbol] = gene
 
     exons_path = folder / EXONS_FILE
-    exon_rows, versions[EXONS_FILE] = _read_table(exons_path, _EXON_COLUMNS)
+    exon_rows, versions[EXONS_FILE] = _read_table(exons_path, EXON_COLUMNS)
     exons = tuple(
         Exon(
             gene=row["symbol"],
@@ -423,7 +423,7 @@ def load_panel(directory: Path | None = None) -> Panel:
     )
 
     hotspots_path = folder / HOTSPOTS_FILE
-    hotspot_rows, versions[HOTSPOTS_FILE] = _read_table(hotspots_path, _HOTSPOT_COLUMNS)
+    hotspot_rows, versions[HOTSPOTS_FILE] = _read_table(hotspots_path, HOTSPOT_COLUMNS)
     hotspots: list[Hotspot] = []
     for number, row in hotspot_rows:
         loci: dict[str, Locus] = {}
