@@ -9,11 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import classified
 
-from mapk_filter.classify import classify_scan
 from mapk_filter.models import Status
 from mapk_filter.readers.small import read_small_variants
-from mapk_filter.settings import Filters
 
 CSQ_FIELDS = "Allele|Consequence|IMPACT|SYMBOL|Gene|Feature_type|Feature|HGVSc|HGVSp|MANE_SELECT"
 
@@ -50,7 +49,7 @@ def classify(panel, rules, tmp_path: Path, records: list[tuple[str, int, str, st
     path = tmp_path / "biology.vcf"
     path.write_text("\n".join(lines) + "\n")
     scan = read_small_variants(path, panel, "GRCh38")
-    result = classify_scan(scan, panel, rules, Filters(), sample_id="s", patient_id="p", sha256="")
+    result = classified(scan, panel, rules)
     return {(f.genomic.split(":")[1]): f for f in result.findings}
 
 

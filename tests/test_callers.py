@@ -10,13 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import classified
 
-from mapk_filter.classify import classify_scan
 from mapk_filter.decide import decide
 from mapk_filter.errors import InputError
 from mapk_filter.models import Decision, Status
 from mapk_filter.readers.small import read_small_variants
-from mapk_filter.settings import Filters
 from mapk_filter.sheets import Patient
 
 CALLERS = Path(__file__).resolve().parent / "data" / "callers"
@@ -45,7 +44,7 @@ def test_same_patient_same_findings_and_decision(path, panel, rules):
     build = "GRCh38" if build_name == "grch38" else "GRCh37"
     scan = read_small_variants(path, panel, build)
     assert scan.facts.caller == caller
-    result = classify_scan(scan, panel, rules, Filters(), sample_id="s", patient_id="X1", sha256="")
+    result = classified(scan, panel, rules, patient_id="X1")
     assert result.accounting.reconciles
     assert (result.accounting.alleles, result.accounting.outside_panel) == (4, 2)
     (kras,) = [f for f in result.findings if f.gene == "KRAS"]

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import pysam
 import pytest
+from helpers import classified
 
-from mapk_filter.classify import classify_scan
 from mapk_filter.models import Status
 from mapk_filter.readers.small import read_small_variants
-from mapk_filter.settings import Filters, Reference
+from mapk_filter.settings import Reference
 
 CODONS = ["ATG"] + ["GCT"] * 187 + ["TAA"]  # 189 codons, 567 bases, as KRAS 4B
 CODONS[11], CODONS[12], CODONS[60] = "GGT", "GGC", "CAA"
@@ -139,15 +139,7 @@ def test_csq_annotates_raw_files_and_decides_from_consequences(
             for pos, ref, alt in sorted(rows)
         )
     )
-    raw = classify_scan(
-        read_small_variants(vcf, panel, "GRCh38"),
-        panel,
-        rules,
-        Filters(),
-        sample_id="s",
-        patient_id="p",
-        sha256="",
-    )
+    raw = classified(read_small_variants(vcf, panel, "GRCh38"), panel, rules)
     assert sorted(f.reason for f in raw.findings) == [
         "hotspot",
         "not_interpretable_without_annotation",
@@ -157,9 +149,7 @@ def test_csq_annotates_raw_files_and_decides_from_consequences(
         vcf, panel, "GRCh38", reference=Reference(fasta=fasta, gff3=gff), workdir=tmp_path
     )
     assert scan.annotation_sources == ("BCSQ",)
-    annotated = classify_scan(
-        scan, panel, rules, Filters(), sample_id="s", patient_id="p", sha256=""
-    )
+    annotated = classified(scan, panel, rules)
     by_p = {f.hgvs_p: f for f in annotated.findings}
     assert by_p["p.Gly12Asp"].status == Status.REVIEW and by_p["p.Gly12Asp"].rule_id == "B-R1"
     assert by_p["p.Gly12="].reason == "synonymous_at_hotspot_codon"
@@ -202,9 +192,7 @@ def test_left_alignment_gives_one_finding_for_both_ways_of_writing_an_indel(
             reference=Reference(fasta=fasta, gff3=gff),
             workdir=tmp_path / name,
         )
-        result = classify_scan(
-            scan, panel, rules, Filters(), sample_id="s", patient_id="p", sha256=""
-        )
+        result = classified(scan, panel, rules)
         (finding,) = result.findings
         found[name] = (raw.variants[0][0].pos, finding.genomic, finding.hgvs_p)
     assert found["leftmost"][0] != found["rightmost"][0]  # written differently...

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pysam
 import pytest
+from helpers import classified
 
-from mapk_filter.classify import classify_scan
 from mapk_filter.errors import InputError
 from mapk_filter.models import Status
 from mapk_filter.readers.small import read_small_variants
-from mapk_filter.settings import Filters
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -77,7 +76,7 @@ def test_unknown_tumour_name_names_the_file_and_samples(panel):
 def test_grch37_without_chr_prefix(panel, rules):
     scan = read(panel, "mutect2_grch37_nochr.vcf", build="GRCh37")
     assert not scan.facts.uses_chr
-    result = classify_scan(scan, panel, rules, Filters(), sample_id="s", patient_id="p", sha256="")
+    result = classified(scan, panel, rules)
     (finding,) = [f for f in result.findings if f.gene == "KRAS"]
     assert (finding.hgvs_p, finding.status, finding.rule_id) == (
         "p.Gly12Asp",
@@ -126,7 +125,7 @@ def test_caller_filter_demotes_a_hotspot_to_filtered_with_caveat(panel, rules, t
     path = tmp_path / "strelka2_lowevs.vcf"
     path.write_text("\n".join(lines) + "\n")
     scan = read_small_variants(path, panel, "GRCh38")
-    result = classify_scan(scan, panel, rules, Filters(), sample_id="s", patient_id="p", sha256="")
+    result = classified(scan, panel, rules)
     (finding,) = result.findings
     assert (finding.status, finding.reason, finding.would_be) == (
         Status.FILTERED,
@@ -172,9 +171,7 @@ def test_padded_and_multiallelic_writings_of_a_hotspot_mnv_match_it(panel, rules
     multi = (locus.pos, locus.ref + "A", f"{locus.alt}A,{locus.ref}")  # MNV + a deletion
     for name, row in (("padded.vcf", padded), ("multiallelic.vcf", multi)):
         scan = read_small_variants(_one_record_vcf(tmp_path, name, [row]), panel, "GRCh38")
-        result = classify_scan(
-            scan, panel, rules, Filters(), sample_id="s", patient_id="p", sha256=""
-        )
+        result = classified(scan, panel, rules)
         mnv = result.findings[0]
         assert (mnv.hgvs_p, mnv.alteration_type, mnv.rule_id) == ("p.Gly12Phe", "mnv", "B-R1")
 
@@ -185,7 +182,7 @@ def test_duplicate_record_is_counted_once(panel, rules, tmp_path):
     row = (locus.pos, locus.ref, locus.alt)
     path = _one_record_vcf(tmp_path, "duplicate.vcf", [row, row])
     scan = read_small_variants(path, panel, "GRCh38")
-    result = classify_scan(scan, panel, rules, Filters(), sample_id="s", patient_id="p", sha256="")
+    result = classified(scan, panel, rules)
     first, second = result.findings
     assert first.status == Status.REVIEW
     assert (second.status, second.reason, second.would_be) == (
@@ -207,15 +204,7 @@ def test_common_polymorphism_by_gnomad_is_benign(panel, rules, tmp_path):
     path = _one_record_vcf(
         tmp_path, "gnomad.vcf", [(start + 100, "C", "T")], chrom=chrom, info=info, csq_header=header
     )
-    result = classify_scan(
-        read_small_variants(path, panel, "GRCh38"),
-        panel,
-        rules,
-        Filters(),
-        sample_id="s",
-        patient_id="p",
-        sha256="",
-    )
+    result = classified(read_small_variants(path, panel, "GRCh38"), panel, rules)
     (finding,) = result.findings
     assert (finding.status, finding.reason) == (Status.BENIGN, "common_polymorphism")
     assert "0.2 >= 0.01" in finding.classification
@@ -229,15 +218,7 @@ def test_duplicate_keeps_the_cleanest_record(panel, rules, tmp_path):
     lines = path.read_text().splitlines()
     lines[-2] = lines[-2].replace("\tPASS\t", "\tweak_evidence\t")
     path.write_text("\n".join(lines) + "\n")
-    result = classify_scan(
-        read_small_variants(path, panel, "GRCh38"),
-        panel,
-        rules,
-        Filters(),
-        sample_id="s",
-        patient_id="p",
-        sha256="",
-    )
+    result = classified(read_small_variants(path, panel, "GRCh38"), panel, rules)
     weak, clean = result.findings
     assert (clean.status, clean.rule_id) == (Status.EXCLUSION, "B-X1")
     assert (weak.reason, weak.would_be) == ("filtered:duplicate_record", None)
@@ -258,15 +239,7 @@ def test_unannotated_change_at_a_bcl2_exclusion_codon_is_never_silent(panel, rul
     path = _one_record_vcf(
         tmp_path, "bcl2_raw.vcf", [(beyond, "G", "C"), (third, "G", "C")], chrom="18"
     )
-    result = classify_scan(
-        read_small_variants(path, panel, "GRCh38"),
-        panel,
-        rules,
-        Filters(),
-        sample_id="s",
-        patient_id="p",
-        sha256="",
-    )
+    result = classified(read_small_variants(path, panel, "GRCh38"), panel, rules)
     outside, at_codon = result.findings
     assert outside.status == Status.VUS
     assert (at_codon.status, at_codon.would_be, at_codon.rule_id) == (

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from helpers import run_workflow
 
 from mapk_filter.reports.html import render_batch, render_patient
 
@@ -110,22 +110,7 @@ def test_bad_sheet_rows_are_left_out_and_the_rest_of_the_batch_runs(tmp_path):
     (tmp_path / "config.yaml").write_text(
         f"patients: {tmp_path / 'patients.tsv'}\nsamples: {tmp_path / 'samples.tsv'}\n"
     )
-    run = subprocess.run(
-        [
-            "snakemake",
-            "-s",
-            str(REPO / "workflow" / "Snakefile"),
-            "--directory",
-            str(tmp_path),
-            "--configfile",
-            str(tmp_path / "config.yaml"),
-            "--cores",
-            "2",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = run_workflow(tmp_path)
     assert run.returncode == 0, run.stderr[-3000:]
     # line numbers are the file's own, comment line included
     assert "patients.tsv line 4: duplicate patient_id 'P07'" in run.stderr

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from helpers import run_workflow
 
 from mapk_filter.reports.patient import report_schema
 from mapk_filter.rules import load_rules
@@ -110,22 +111,7 @@ def batch_run(tmp_path_factory) -> Path:
     (workdir / "config.yaml").write_text(
         f"patients: {BATCH / 'patients.tsv'}\nsamples: {BATCH / 'samples.tsv'}\n"
     )
-    run = subprocess.run(
-        [
-            "snakemake",
-            "-s",
-            str(REPO / "workflow" / "Snakefile"),
-            "--directory",
-            str(workdir),
-            "--configfile",
-            str(workdir / "config.yaml"),
-            "--cores",
-            "2",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = run_workflow(workdir)
     assert run.returncode == 0, run.stderr[-4000:]
     return workdir
 
@@ -215,23 +201,7 @@ def test_summary_has_one_row_per_patient(batch_run):
 
 
 def test_rerun_is_a_no_op(batch_run):
-    run = subprocess.run(
-        [
-            "snakemake",
-            "-s",
-            str(REPO / "workflow" / "Snakefile"),
-            "--directory",
-            str(batch_run),
-            "--configfile",
-            str(batch_run / "config.yaml"),
-            "--cores",
-            "1",
-            "-n",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = run_workflow(batch_run, "-n", cores=1)
     assert run.returncode == 0
     assert "Nothing to be done" in run.stdout + run.stderr
 

@@ -1,0 +1,45 @@
+"""Small helpers the tests share (importable because pytest puts tests/ on sys.path)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from mapk_filter.classify import classify_scan
+from mapk_filter.models import SampleResult
+from mapk_filter.panel import Panel
+from mapk_filter.readers.small import SmallVariantScan
+from mapk_filter.rules import TrialRules
+from mapk_filter.settings import Filters
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def classified(
+    scan: SmallVariantScan, panel: Panel, rules: TrialRules, patient_id: str = "p"
+) -> SampleResult:
+    """classify_scan with default filters, as a test of one file needs it."""
+    return classify_scan(
+        scan, panel, rules, Filters(), sample_id="s", patient_id=patient_id, sha256=""
+    )
+
+
+def run_workflow(workdir: Path, *extra: str, cores: int = 2) -> subprocess.CompletedProcess[str]:
+    """The run contract of config/README.md: the repo's Snakefile, <workdir>/config.yaml."""
+    return subprocess.run(
+        [
+            "snakemake",
+            "-s",
+            str(REPO / "workflow" / "Snakefile"),
+            "--directory",
+            str(workdir),
+            "--configfile",
+            str(workdir / "config.yaml"),
+            "--cores",
+            str(cores),
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
