@@ -49,10 +49,10 @@ class _Match:
 def codon_span(hotspot: Hotspot, strand: str, build: str) -> tuple[str, int, int] | None:
     """Genomic span of a hotspot's codon, from the c. position of its single-base change."""
     locus = hotspot.loci.get(build)
-    digits = "".join(ch if ch.isdigit() else " " for ch in hotspot.hgvs_c).split()
-    if locus is None or len(locus.ref) != 1 or not digits or "_" in hotspot.hgvs_c:
+    c_pos = _first_number(hotspot.hgvs_c)
+    if locus is None or len(locus.ref) != 1 or c_pos is None or "_" in hotspot.hgvs_c:
         return None
-    c_pos, first = int(digits[0]), 3 * hotspot.codon - 2
+    first = 3 * hotspot.codon - 2
     sign = 1 if strand == "+" else -1
     bases = [locus.pos + sign * (c - c_pos) for c in (first, first + 2)]
     return locus.chrom, min(bases), max(bases)
@@ -122,7 +122,7 @@ class Classifier:
             elif annotation is None or not consequences & rule.consequences:
                 continue
             elif rule.match == "codon":
-                codon = _codon_of(annotation.hgvs_p)
+                codon = _first_number(annotation.hgvs_p)
                 if codon in rule.codons or annotation.hgvs_p in rule.protein_changes:
                     what = f"{annotation.hgvs_p} at codon {codon}"
             elif rule.match == "exon":
@@ -218,7 +218,7 @@ class Classifier:
                 "hotspot allele; could not be interpreted",
             ), hgvs
         if consequences & SYNONYMOUS:
-            codon = _codon_of(annotation.hgvs_p)
+            codon = _first_number(annotation.hgvs_p)
             at_hotspot = codon is not None and codon in self.panel.hotspot_codons(gene)
             return _Match(
                 Status.BENIGN,
@@ -328,24 +328,30 @@ class Classifier:
         self, variant: SmallVariant, genes: tuple[str, ...], sample_id: str, source_file: str
     ) -> Finding:
         if variant.alt in ("*", "<NON_REF>") or variant.alt.startswith("<"):
-            itd = self._symbolic_itd(variant, genes)
-            return Finding(
+            symbolic = Finding(
                 sample_id=sample_id,
                 source_file=source_file,
-                gene=itd[0] if itd else genes[0],
+                gene=genes[0],
                 alteration_type="symbolic",
                 genomic=variant.genomic,
                 status=Status.FILTERED,
                 reason="filtered:symbolic_allele",
                 classification=f"{genes[0]}: symbolic or spanning allele {variant.alt}, "
-                "not a small variant"
-                if itd is None
-                else f"{itd[0]} {variant.alt} in exon {itd[2]}: possible {itd[1].name}",
-                rule_id=itd[1].id if itd else None,
-                would_be=Status.REVIEW if itd else None,
-                caveats=(f"symbolic {variant.alt}: length and frame not given",) if itd else (),
+                "not a small variant",
                 filters=variant.filters,
                 record_number=variant.record_number,
+            )
+            itd = self._symbolic_itd(variant, genes)
+            if itd is None:
+                return symbolic
+            gene, rule, exon = itd  # where an ITD rule looks: never a silent drop
+            return replace(
+                symbolic,
+                gene=gene,
+                classification=f"{gene} {variant.alt} in exon {exon}: possible {rule.name}",
+                rule_id=rule.id,
+                would_be=Status.REVIEW,
+                caveats=(f"symbolic {variant.alt}: length and frame not given",),
             )
         annotated_genes = [a.gene for a in variant.annotations if a.gene in genes]
         gene = annotated_genes[0] if annotated_genes else genes[0]
@@ -385,8 +391,9 @@ class Classifier:
         )
 
 
-def _codon_of(hgvs_p: str) -> int | None:
-    digits = "".join(ch if ch.isdigit() else " " for ch in hgvs_p).split()
+def _first_number(hgvs: str) -> int | None:
+    """The first position in an HGVS string: the codon of p.Gly12Asp, the base of c.35G>A."""
+    digits = "".join(ch if ch.isdigit() else " " for ch in hgvs).split()
     return int(digits[0]) if digits else None
 
 
