@@ -33,7 +33,7 @@ SAMPLE_COLUMNS = (
     "timepoint",
     "caller",
 )
-_NUMERIC = (
+NUMERIC_COLUMNS = (
     "age_at_diagnosis_years",
     "age_at_screening_years",
     "dasatinib_ic50_nM",
@@ -117,7 +117,7 @@ def _patient(path: Path, line: int, row: dict[str, str]) -> Patient:
     values: dict[str, float | str | None] = {}
     for column in PATIENT_COLUMNS[1:]:
         raw = _clean(row.get(column))
-        if raw is not None and column in _NUMERIC:
+        if raw is not None and column in NUMERIC_COLUMNS:
             try:
                 values[column] = float(raw)
             except ValueError:

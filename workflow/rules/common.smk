@@ -6,14 +6,9 @@ import pandas as pd
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-validate(config, schema="../schemas/config.schema.yaml")
+from mapk_filter.sheets import NUMERIC_COLUMNS
 
-NUMERIC = [
-    "age_at_diagnosis_years",
-    "age_at_screening_years",
-    "dasatinib_ic50_nM",
-    "performance_score",
-]
+validate(config, schema="../schemas/config.schema.yaml")
 
 
 def read_sheet(path):
@@ -48,7 +43,7 @@ def valid_rows(sheet, schema, label, key):
             continue
         record = {k: v for k, v in row.items() if pd.notnull(v)}
         try:
-            for column in set(NUMERIC) & set(record):
+            for column in set(NUMERIC_COLUMNS) & set(record):
                 record[column] = float(record[column])
             validate(pd.DataFrame([record], dtype=object), schema=schema)
         except ValueError as exc:
