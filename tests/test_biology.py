@@ -76,7 +76,7 @@ def test_flt3_itd_in_juxtamembrane_exon_without_annotation(panel, rules, tmp_pat
         "inframe_insertion_in_exons",
     )
     assert "in-frame insertion of 21 bp in exon 14" in itd.classification
-    assert itd.routes == ()  # FLT3 is not a sub-protocol D gene
+    assert itd.routes == ("D",)  # NCT05658640 names FLT3 among the sub-protocol D genes
     assert frameshift.status == elsewhere.status == Status.VUS
 
 

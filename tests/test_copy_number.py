@@ -49,10 +49,25 @@ def test_log2_only_segment_says_no_purity_correction(panel, rules):
     assert any("purity" in c for c in gain.caveats)
 
 
-def test_threshold_is_configurable(panel, rules):
-    result = _classify("cnv_gatk_abl1_gain.vcf", panel, rules, min_amplification_cn=3.0)
-    (amp,) = [f for f in result.findings if f.gene == "ABL1"]
-    assert amp.status == Status.QUALIFYING
+def test_amplification_threshold_comes_from_the_rules_file(panel, tmp_path):
+    """B-L2's CN >= 4 is eligibility: it lives in the versioned rules file (min_copy_number),
+    so changing it changes rules_version and the rules checksum in the provenance."""
+    import yaml
+
+    from mapk_filter.resources import trial_rules_path
+    from mapk_filter.rules import load_rules
+
+    data = yaml.safe_load(trial_rules_path().read_text())
+    amp = next(r for r in data["listed"] if r["id"] == "B-L2")
+    amp["requires"]["min_copy_number"] = 3
+    data["rules_version"] = data["changelog"][0]["version"] = "2099.01-1"
+    path = tmp_path / "rules_cn3.yaml"
+    path.write_text(yaml.safe_dump(data))
+    lowered = load_rules(path)
+    result = _classify("cnv_gatk_abl1_gain.vcf", panel, lowered)
+    (amp_finding,) = [f for f in result.findings if f.gene == "ABL1"]
+    assert (amp_finding.status, amp_finding.rule_id) == (Status.QUALIFYING, "B-L2")
+    assert "rules 2099.01-1" in result.notes[-1]
 
 
 def test_cns_accounting_counts_neutral_and_outside_segments(panel, rules):

@@ -37,6 +37,7 @@ def finding(status: Status, gene="KRAS", rule_id="B-R1", would_be=None, routes=(
         status=status,
         reason="hotspot",
         classification=f"{gene} test",
+        hgvs_p="p.Gly12Asp",
         rule_id=rule_id,
         would_be=would_be,
         routes=routes,
@@ -116,7 +117,19 @@ def test_pathway_finding_is_review_and_routes(rules):
     kras = finding(Status.REVIEW, routes=("D",))
     result = decide(ELIGIBLE, (sample(kras),), rules)
     assert result.decision == Decision.REVIEW
-    assert result.other_subprotocols == ({"subprotocol": "D", "reason": "KRAS test"},)
+    assert result.other_subprotocols == ({"subprotocol": "D", "reason": "KRAS p.Gly12Asp"},)
+
+
+def test_route_reason_names_gene_and_alteration_of_a_fusion(rules):
+    """A PAX5::JAK2 route once read just "PAX5" (the text before the first colon)."""
+    jak2 = replace(
+        finding(Status.VUS, gene="JAK2", rule_id=None, routes=("C",)),
+        alteration_type="fusion",
+        partner_genes=("PAX5", "JAK2"),
+        classification="PAX5::JAK2 fusion with JAK2 as 3' partner: kinase domain retained",
+    )
+    result = decide(ELIGIBLE, (sample(jak2),), rules)
+    assert result.other_subprotocols == ({"subprotocol": "C", "reason": "PAX5::JAK2 fusion"},)
 
 
 def test_qc_demoted_pathway_finding_still_reviews_with_caveat(rules):

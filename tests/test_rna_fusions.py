@@ -39,10 +39,11 @@ def test_arriba_junction_on_abl1_exon_2_keeps_it_and_exon_3_does_not(panel, rule
     assert listed.kinase_domain_retained == "yes" and listed.supporting_reads == 27
     assert "(ABL1 exon 2 (first base))" in " ".join(listed.breakpoints)
     assert "ABL1 breakpoint in exon 2 (first base) (keeps all of exon 2)" in listed.classification
-    # ABL1 from exon 3 on: the kinase is kept but exon 2 is not, not what B-L1 lists: review
+    # ABL1 from exon 3 on: the kinase is kept but exon 2 is not, not what B-L1 lists: review,
+    # naming the rule the board has to weigh
     assert (past.status, past.rule_id, past.reason) == (
         Status.REVIEW,
-        None,
+        "B-L1",
         "kinase_retained_breakpoint_after_listed_exon",
     )
     assert "exon 2 not retained" in past.caveats
@@ -66,7 +67,10 @@ def test_star_fusion_ebf1_pdgfrb_on_exon_11(panel, rules):
 def test_unknown_tsv_and_bad_rows_are_input_errors(tmp_path):
     other = tmp_path / "other.tsv"
     other.write_text("a\tb\n1\t2\n")
-    with pytest.raises(InputError, match=r"other.tsv \(record 1\): header is neither Arriba"):
+    with pytest.raises(
+        InputError,
+        match=r"other.tsv \(record 1\): header is not Arriba, STAR-Fusion or FusionCatcher",
+    ):
         read_rna_fusions(other, "GRCh38")
     lines = (DATA / "rna_starfusion_ebf1_pdgfrb.tsv").read_text().splitlines()
     bad = tmp_path / "bad.tsv"
@@ -90,14 +94,20 @@ def test_arriba_direction_columns_decide_the_join_when_the_strand_is_unknown(
     )
     (finding,) = result.findings
     assert (finding.partner_genes, finding.rule_id) == (("ETV6", "ABL1"), "B-L1")
-    # swapped directions describe the reciprocal join: no longer the listed fusion
+    # swapped directions describe the reciprocal join: no longer the listed fusion, but a
+    # doubt about it (the forward junction may have been missed)
     d1 = header.index("direction1")
     row[d1], row[d1 + 1] = "upstream", "downstream"
     path.write_text("\t".join(header) + "\n" + "\t".join(row) + "\n")
     result = classify_structural_file(
         path, panel, rules, "GRCh38", sample_id="s", patient_id="p", sha256="", kind="rna_fusions"
     )
-    assert result.findings[0].rule_id is None
+    (finding,) = result.findings
+    assert (finding.partner_genes, finding.status, finding.reason) == (
+        ("ABL1", "ETV6"),
+        Status.REVIEW,
+        "reciprocal_junction",
+    )
 
 
 def test_truncated_row_is_an_input_error_naming_the_line(tmp_path):

@@ -10,7 +10,7 @@ from mapk_filter.rules import load_rules
 
 def test_bundled_rules_hold_the_registered_criteria(rules):
     assert rules.subprotocol == "B"
-    assert rules.version == "2025.09-2"
+    assert rules.version == "2025.09-3"
     listed = {r.alteration_type: r for r in rules.listed}
     assert listed["drug_response"].below == 10
     assert {r.gene for r in rules.listed if r.alteration_type == "fusion"} == {"ABL1", "PDGFRB"}
@@ -21,8 +21,9 @@ def test_bundled_rules_hold_the_registered_criteria(rules):
     assert criteria["age_at_screening"].below == 21
     assert criteria["performance_score"].min == 50
     assert set(criteria["diagnosis"].one_of) == {"B-ALL", "T-ALL", "B-LBL", "T-LBL"}
-    routes = {r.subprotocol: r for r in rules.routing}
-    assert "KRAS" in routes["D"].genes and "IL7R" in routes["C"].genes
+    assert rules.routes("KRAS", "hotspot") == ("D",) and rules.routes("IL7R", "hotspot") == ("C",)
+    amplification = rules.listed_rule("amplification", "ABL1")
+    assert amplification is not None and amplification.min_copy_number == 4
 
 
 def _edited(tmp_path: Path, edit) -> Path:

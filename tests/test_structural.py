@@ -109,7 +109,7 @@ def test_nup214_abl1_is_the_same_finding_in_every_notation(name, caller, panel, 
         ),
         (
             "sv_manta_abl1_etv6_reciprocal.vcf",
-            ("ABL1", ("ABL1", "ETV6"), Status.VUS, None, "no"),
+            ("ABL1", ("ABL1", "ETV6"), Status.REVIEW, "B-L1", "unknown"),
         ),
         (
             "sv_manta_pdgfrb_past_kinase.vcf",
@@ -129,17 +129,18 @@ def test_listed_and_not_listed_fusions(name, expected, panel, rules):
 def test_reciprocal_and_past_kinase_say_what_they_are(panel, rules):
     (recip,) = _classify("sv_manta_abl1_etv6_reciprocal.vcf", panel, rules).findings
     assert recip.reason == "reciprocal_junction"
-    assert "reciprocal" in recip.classification
+    assert "forward junction ETV6::ABL1 not seen: confirm by RNA or FISH" in recip.classification
     (past,) = _classify("sv_manta_pdgfrb_past_kinase.vcf", panel, rules).findings
     assert past.reason == "kinase_domain_not_retained"
     assert "PDGFRB intron 21" in past.breakpoints[1]
-    assert any("unverified" in c for c in past.caveats)  # the board sees the data caveat
+    assert "kinase-domain exons (12-21)" in past.classification  # derived, not typed
+    assert not any("unverified" in c for c in past.caveats)
 
 
 def test_pdgfrb_between_exon_11_and_kinase_domain_is_review(panel, rules):
     genes = load_genome_genes()
-    ex12 = next(e for e in panel.exons if e.gene == "PDGFRB" and e.number == 12)
-    pos = ex12.spans["GRCh38"][0] - 200  # PDGFRB is on the minus strand: intron 12
+    ex11 = next(e for e in panel.exons if e.gene == "PDGFRB" and e.number == 11)
+    pos = ex11.spans["GRCh38"][0] - 200  # PDGFRB is on the minus strand: intron 11
     ebf1 = next(e for e in panel.exons if e.gene == "EBF1" and e.number == 15)
     junction = Junction(
         "5",

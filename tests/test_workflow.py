@@ -82,10 +82,10 @@ EXPECTED = {
     "P17": ("candidate", ["listed finding: BCR::ABL1 fusion", "(rule B-L1)"], []),
     "P18": ("candidate", ["listed finding: ABL1 amplification, CN 6 (>= 4)", "(rule B-L2)"], []),
     "P19": (
-        "not_candidate",
+        "review",
         [
-            "no qualifying or reviewable finding",
-            "not a listed finding: ABL1::ETV6 junction: ABL1 is the 5' partner",
+            "possible listed finding, to confirm: ABL1::ETV6 junction: ABL1 is the 5' partner",
+            "forward junction ETV6::ABL1 not seen: confirm by RNA or FISH (rule B-L1)",
         ],
         [],
     ),
@@ -195,7 +195,7 @@ def test_summary_has_one_row_per_patient(batch_run):
     }
     key = {r["patient_id"]: r["key_findings"] for r in rows}
     assert key["P14"] == "NUP214::ABL1 fusion"
-    assert key["P19"] == "ABL1::ETV6 fusion [not listed]"
+    assert key["P19"] == "ABL1::ETV6 fusion [review]"
     assert key["P21"] == "ABL1 gain CN 3 [not listed]"
     assert key["P09"] == "NRAS p.Gly12Asp [filtered]"
 

@@ -1,21 +1,142 @@
-"""Copy-number segments -> findings: ABL1 amplification (rule B-L2), gains, losses.
+"""Copy-number segments -> findings: ABL1 amplification (B-L2), NF1 deletion (B-R12), gains.
 
-Knows the panel and the trial rules, never the patient.
+Knows the panel and the trial rules, never the patient. Every threshold that decides
+eligibility comes from the rules file: B-L2's ``min_copy_number`` and ``max_focal_length_bp``,
+B-R12's ``below_copy_number``. An amplification counts only when the amplified segment(s)
+cover every kinase-domain exon of the gene: a segment that only touches ABL1's 5' exons does
+not amplify the kinase.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from .breakpoints import load_kinase_domains
 from .models import Finding, SampleResult, Status
-from .panel import Panel
+from .panel import Gene, Panel
 from .readers.copy_number import Segment, read_copy_number
-from .rules import TrialRules
+from .rules import ListedRule, TrialRules, VariantRule
 from .structural import PASS_FILTERS, file_accounting
 
-# A >= 10 Mb segment is arm/chromosome-scale: CN 4 there is tetrasomy, not focal amplification.
-MAX_FOCAL_AMPLIFICATION_BP = 10_000_000
+GAIN_CN = 2.5  # a called CN from here up (below the amplification threshold) is a gain
+LOG2_CAVEAT = (
+    "copy number derived from the log2 ratio assuming 100% tumour content (no purity "
+    "correction): a lower tumour content under-calls a gain or loss"
+)
+
+
+def called_cn(segment: Segment) -> float | None:
+    """The copy number rules compare: as written, or rounded when derived from log2 alone."""
+    cn = segment.copy_number
+    if cn is None or not segment.source.startswith(("log2", "cns:log2")):
+        return cn
+    return float(round(cn))
+
+
+@dataclass(frozen=True)
+class _Exons:
+    numbers: tuple[int, ...]  # exons of the gene fully inside amplified sequence
+
+    def text(self) -> str:
+        n = self.numbers
+        if not n:
+            return "no exon"
+        return f"exon {n[0]}" if len(n) == 1 else f"exons {n[0]}-{n[-1]}"
+
+
+def _exons(panel: Panel, gene: str, build: str) -> list[tuple[int, int, int]]:
+    return sorted(
+        (e.number, *e.spans[build]) for e in panel.exons if e.gene == gene and build in e.spans
+    )
+
+
+def _covered(
+    panel: Panel, gene: str, build: str, intervals: Sequence[tuple[int, int]]
+) -> tuple[int, ...]:
+    """MANE exons lying wholly inside the union of the intervals (adjacent ones merged)."""
+    merged: list[list[int]] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return tuple(
+        n for n, s, e in _exons(panel, gene, build) if any(a <= s and e <= b for a, b in merged)
+    )
+
+
+def _amplification(
+    segment: Segment,
+    gene: Gene,
+    rule: ListedRule,
+    panel: Panel,
+    build: str,
+    amplified: Sequence[tuple[int, int]],
+) -> tuple[Status, str, str, str | None]:
+    """B-L2 when the amplified sequence covers every kinase-domain exon of the gene."""
+    cn = segment.copy_number
+    head = f"{gene.symbol} amplification, CN {cn:g} (>= {rule.min_copy_number:g})"
+    own = _Exons(_covered(panel, gene.symbol, build, [(segment.start, segment.end)]))
+    joint = _Exons(_covered(panel, gene.symbol, build, amplified))
+    domain = load_kinase_domains().get(gene.symbol)
+    if not rule.requires.get("covers_kinase_domain", False):
+        return Status.QUALIFYING, "listed_amplification", f"{head}: {rule.name}", rule.id
+    if domain is None:
+        return (
+            Status.REVIEW,
+            "kinase_domain_unknown",
+            f"{head} over {own.text()}: the kinase-domain exons of {gene.symbol} are not known, "
+            f"so kinase amplification ({rule.id}) could not be checked",
+            rule.id,
+        )
+    kinase = set(range(domain.first_exon, domain.last_exon + 1))
+    kd = f"kinase-domain exons {domain.first_exon}-{domain.last_exon}"
+    mine = kinase & set(own.numbers)
+    if kinase <= set(joint.numbers) and mine:
+        together = "" if kinase <= mine else " together with the adjacent amplified segment(s)"
+        return (
+            Status.QUALIFYING,
+            "listed_amplification",
+            f"{head} over {own.text()}{together}, covering the {kd}: {rule.name}",
+            rule.id,
+        )
+    if mine:
+        return (
+            Status.REVIEW,
+            "partial_kinase_amplification",
+            f"{head} over {own.text()}: covers only part of the {kd}; not the whole kinase, "
+            f"so not {rule.id} as it stands: confirm the amplicon",
+            rule.id,
+        )
+    return (
+        Status.VUS,
+        "amplification_outside_kinase_domain",
+        f"{head}: the segment touches {gene.symbol} ({own.text()}) but not its {kd}; the "
+        f"kinase is not amplified, not {rule.id}",
+        None,
+    )
+
+
+def _loss(
+    segment: Segment, gene: Gene, rule: VariantRule, panel: Panel, build: str
+) -> tuple[Status, str, str, str | None]:
+    exons = [
+        n
+        for n, s, e in _exons(panel, gene.symbol, build)
+        if s <= segment.end and e >= segment.start
+    ]
+    total = len(_exons(panel, gene.symbol, build))
+    span = f"exons {exons[0]}-{exons[-1]}" if len(exons) > 1 else f"exon {exons[0]}"
+    return (
+        Status.REVIEW,
+        "copy_loss_of_coding_exons",
+        f"{gene.symbol} deletion, CN {segment.copy_number:g} (< {rule.below_copy_number:g}) over "
+        f"MANE {span} of {total}: {rule.name}",
+        rule.id,
+    )
 
 
 def interpret_segment(
@@ -23,53 +144,75 @@ def interpret_segment(
     panel: Panel,
     rules: TrialRules,
     build: str,
-    min_amplification_cn: float = 4.0,
     *,
     sample_id: str = "",
     source_file: str = "",
     pass_filters: frozenset[str] = PASS_FILTERS,
+    amplified: Sequence[tuple[int, int]] | None = None,
 ) -> Finding | None:
     """A copy-number segment over panel genes -> amplification / gain / loss / neutral.
 
-    Default threshold CN >= 4: in a diploid genome that is at least two extra copies
-    (log2 ratio >= 1.0 at full purity), the usual floor for "amplification"; a single extra
-    copy (CN 3, log2 ~0.58) is a gain. The caller's CN is used as written (CNVkit ``call``
-    and GATK give purity/ploidy-adjusted integers); a CN derived from log2 alone is not
-    purity-corrected, which under-calls amplification in low-purity samples (caveat).
+    ``amplified``: the file's amplified intervals on this chromosome (by default the segment
+    alone), so segments that split one amplicon are judged together.
     """
     inside = panel.genes_at(build, segment.chrom, segment.start, segment.end)
     if not inside:
         return None
     amp_rules = {r.gene: r for r in rules.listed if r.alteration_type == "amplification" and r.gene}
-    inside.sort(key=lambda g: (g.symbol not in amp_rules, g.symbol))
+    cn, called = segment.copy_number, called_cn(segment)
+
+    def loss_rule(gene: Gene) -> VariantRule | None:
+        rule = rules.review_rule("copy_loss", gene.symbol)
+        below = None if rule is None else rule.below_copy_number
+        if rule is None or below is None or called is None or called >= below:
+            return None
+        exons = _exons(panel, gene.symbol, build)
+        hit = any(s <= segment.end and e >= segment.start for _, s, e in exons)
+        return rule if hit else None
+
+    def priority(gene: Gene) -> tuple[int, str]:
+        rule = amp_rules.get(gene.symbol)
+        amp = rule is not None and cn is not None and cn >= rule.min_copy_number
+        return (0 if amp or loss_rule(gene) else 1, gene.symbol)
+
+    inside.sort(key=priority)
     gene = inside[0]
     others = [g.symbol for g in inside[1:]]
     also = f" (segment also covers {', '.join(others)})" if others else ""
-    cn = segment.copy_number
     caveats: list[str] = []
     if segment.source.startswith(("log2", "cns:log2")):
-        caveats.append("copy number derived from the log2 ratio without purity correction")
-    rule_id = None
+        caveats.append(LOG2_CAVEAT)
+    rule = amp_rules.get(gene.symbol)
+    threshold = rule.min_copy_number if rule else min(r.min_copy_number for r in amp_rules.values())
+    rule_id: str | None = None
+    routes: tuple[str, ...] = ()
+    loss = loss_rule(gene)
     if cn is None:
         kind, status, reason = "copy_number", Status.VUS, "copy_number_missing"
         text = f"{gene.symbol}: segment without a copy number or log2 ratio{also}"
-    elif cn >= min_amplification_cn:
+    elif cn >= threshold:
         kind = "amplification"
-        rule = amp_rules.get(gene.symbol)
-        text = f"{gene.symbol} amplification, CN {cn:g} (>= {min_amplification_cn:g}){also}"
         if rule is not None:
-            status, reason, rule_id = Status.QUALIFYING, "listed_amplification", rule.id
-            text += f": {rule.name}"
+            intervals = amplified if amplified is not None else [(segment.start, segment.end)]
+            status, reason, text, rule_id = _amplification(
+                segment, gene, rule, panel, build, intervals
+            )
+            text += also
         else:
             status, reason = Status.VUS, "no_rule_matched"
-            text += ": no trial rule lists this amplification"
-    elif cn >= 2.5:
+            text = f"{gene.symbol} amplification, CN {cn:g}{also}: no trial rule lists it"
+    elif called is not None and called >= GAIN_CN:
         kind, status, reason = "gain", Status.VUS, "gain_below_amplification_threshold"
         text = (
             f"{gene.symbol} copy gain, CN {cn:.1f} (below the amplification threshold "
-            f"{min_amplification_cn:g}): a gain, not an amplification{also}"
+            f"{threshold:g}): a gain, not an amplification{also}"
         )
-    elif cn <= 1.5:
+    elif loss is not None:
+        kind = "deletion"
+        status, reason, text, rule_id = _loss(segment, gene, loss, panel, build)
+        routes = rules.routes(gene.symbol, "copy_loss")
+        text += also
+    elif called is not None and called < 2:
         kind, status, reason = "deletion", Status.VUS, "copy_loss"
         text = f"{gene.symbol} copy loss, CN {cn:g}{also}: no trial rule lists it"
     else:
@@ -79,7 +222,8 @@ def interpret_segment(
     failed = [f for f in segment.filters if f not in pass_filters]
     if failed and status != Status.BENIGN:
         problems.append(("caller_filter", f"filtered by the caller ({';'.join(failed)})"))
-    if status == Status.QUALIFYING and segment.length >= MAX_FOCAL_AMPLIFICATION_BP:
+    focal = rule.max_focal_length_bp if rule else None
+    if status == Status.QUALIFYING and focal is not None and segment.length >= focal:
         problems.append(
             (
                 "broad_segment",
@@ -105,6 +249,7 @@ def interpret_segment(
         caveats=tuple(caveats),
         filters=segment.filters,
         record_number=segment.record_number,
+        routes=routes,
         breakpoints=(f"chr{segment.chrom}:{segment.start}", f"chr{segment.chrom}:{segment.end}"),
         copy_number=cn,
     )
@@ -120,11 +265,16 @@ def classify_copy_number_file(
     patient_id: str,
     sha256: str,
     tumor_name: str | None = None,
-    min_amplification_cn: float = 4.0,
     pass_filters: frozenset[str] = PASS_FILTERS,
 ) -> SampleResult:
     """Read a CNV VCF or CNVkit .cns and classify every segment over a panel gene."""
     scan = read_copy_number(path, build, tumor_name)
+    amp_rules = [r for r in rules.listed if r.alteration_type == "amplification"]
+    threshold = min((r.min_copy_number for r in amp_rules), default=float("inf"))
+    amplified: dict[str, list[tuple[int, int]]] = {}
+    for s in scan.segments:
+        if s.copy_number is not None and s.copy_number >= threshold:
+            amplified.setdefault(s.chrom, []).append((s.start, s.end))
     findings: list[Finding] = []
     counts: Counter[str] = Counter()
     outside = 0
@@ -134,10 +284,10 @@ def classify_copy_number_file(
             panel,
             rules,
             build,
-            min_amplification_cn,
             sample_id=sample_id,
             source_file=str(path),
             pass_filters=pass_filters,
+            amplified=amplified.get(segment.chrom, []),
         )
         if finding is None:
             outside += 1
@@ -147,8 +297,8 @@ def classify_copy_number_file(
     notes = [
         *scan.notes,
         f"copy number ({scan.fmt}): {scan.records_read} segment(s); amplification means "
-        f"CN >= {min_amplification_cn:g} (diploid genome: at least two extra copies); "
-        "a single-copy gain is reported as a gain",
+        f"CN >= {threshold:g} over every kinase-domain exon (rules {rules.version}); a "
+        "single-copy gain is reported as a gain",
     ]
     return SampleResult(
         sample_id=sample_id,

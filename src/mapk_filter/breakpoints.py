@@ -18,16 +18,60 @@ from .resources import gene_lists_dir
 
 @dataclass(frozen=True)
 class KinaseDomain:
+    """One row of ``kinase_domains.tsv``: the MANE exons holding a kinase's kinase domain.
+
+    The optional fields are the numbers the exons were derived from (and that ``mapk-filter
+    panel check`` recomputes them from): the UniProt accession, the kinase-domain residue
+    range and canonical length, and per build the MANE coding start (c.1), the last base of
+    the stop codon, and the first/last base of the kinase domain's codons, all in
+    transcript orientation.
+    """
+
     gene: str
     transcript: str
     first_exon: int
     last_exon: int
     lost_note: str
     source: str
+    uniprot: str = ""
+    residues: tuple[int, int] | None = None
+    uniprot_length: int | None = None
+    # (build, c.1, last base of the stop codon, first kinase base, last kinase base)
+    coordinates: tuple[tuple[str, int, int, int, int], ...] = ()
 
     @property
     def verified(self) -> bool:
         return not self.source.lower().startswith("unverified")
+
+    def on(self, build: str) -> tuple[int, int, int, int] | None:
+        """(c.1, stop-codon end, kinase start, kinase end) on a build, None if not recorded."""
+        for name, *values in self.coordinates:
+            if name == build:
+                return values[0], values[1], values[2], values[3]
+        return None
+
+
+_COORDINATE_COLUMNS = ("cds_start", "cds_end", "kinase_start", "kinase_end")
+
+
+def _residues(text: str) -> tuple[int, int] | None:
+    if not text:
+        return None
+    first, sep, last = text.partition("-")
+    if not sep:
+        raise ValueError(f"kinase_residues '{text}' is not FIRST-LAST")
+    return int(first), int(last)
+
+
+def _coordinates(row: dict[str, str]) -> tuple[tuple[str, int, int, int, int], ...]:
+    found = []
+    for build in ("GRCh38", "GRCh37"):
+        cells = [row.get(f"{name}_{build.lower()}", "") for name in _COORDINATE_COLUMNS]
+        if not any(cells):
+            continue
+        a, b, c, d = (int(cell) for cell in cells)
+        found.append((build, a, b, c, d))
+    return tuple(found)
 
 
 @cache
@@ -40,6 +84,7 @@ def load_kinase_domains(path: Path | None = None) -> dict[str, KinaseDomain]:
     for number, line in enumerate(rows[1:], 2):
         row = dict(zip(header, line.split("\t"), strict=True))
         try:
+            length = row.get("uniprot_length", "")
             table[row["gene"]] = KinaseDomain(
                 row["gene"],
                 row["transcript"],
@@ -47,6 +92,10 @@ def load_kinase_domains(path: Path | None = None) -> dict[str, KinaseDomain]:
                 int(row["last_kinase_exon"]),
                 row.get("lost_if_after_listed_exon", ""),
                 row["source"],
+                row.get("uniprot", ""),
+                _residues(row.get("kinase_residues", "")),
+                int(length) if length else None,
+                _coordinates(row),
             )
         except (KeyError, ValueError) as exc:
             raise DataError(f"{path} (data row {number}): {exc}") from exc

@@ -13,7 +13,19 @@ from .rules import ClinicalCriterion, TrialRules
 from .sheets import Patient
 
 _RULE_STATUSES = (Status.QUALIFYING, Status.REVIEW, Status.EXCLUSION)
-STRUCTURAL = frozenset({"fusion", "rearrangement", "amplification", "gain", "deletion"})
+STRUCTURAL = frozenset(
+    {
+        "fusion",
+        "rearrangement",
+        "amplification",
+        "gain",
+        "deletion",
+        "breakend",
+        "intragenic_deletion",
+        "intragenic_duplication",
+        "intragenic_inversion",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -126,12 +138,13 @@ def _label(f: Finding) -> str:
 
 
 def _routing(findings: tuple[Finding, ...]) -> tuple[dict[str, str], ...]:
+    """Per other sub-protocol, the findings that name it: gene and alteration, each."""
     routes: dict[str, list[str]] = {}
     for f in findings:
         if f.status == Status.BENIGN:
             continue
         for sub in f.routes:
-            text = f.classification.split(":")[0]
+            text = f.label
             if f.status == Status.FILTERED:
                 text += f" (with caveat: {'; '.join(f.caveats)})"
             if text not in routes.setdefault(sub, []):
@@ -162,6 +175,12 @@ def decide(
 
     listed, listed_qc = having(Status.QUALIFYING, True), having(Status.QUALIFYING, False)
     review, review_qc = having(Status.REVIEW, True), having(Status.REVIEW, False)
+    # Review findings about a listed rule (a reciprocal junction alone, a breakpoint past
+    # the listed exon, ...) are doubts about a listed finding, not pathway findings.
+    doubt = [f for f in review if rules.is_listed(f.rule_id)]
+    doubt_qc = [f for f in review_qc if rules.is_listed(f.rule_id)]
+    review = [f for f in review if f not in doubt]
+    review_qc = [f for f in review_qc if f not in doubt_qc]
     excluded, excluded_qc = having(Status.EXCLUSION, True), having(Status.EXCLUSION, False)
     not_met = [c for c in clinical if c.status == CriterionStatus.NOT_MET]
     unknown = [c for c in clinical if c.status == CriterionStatus.UNKNOWN]
@@ -192,6 +211,11 @@ def decide(
         f"exclusion finding with QC caveat ({'; '.join(f.caveats)}): {_label(f)}"
         for f in excluded_qc
     ]
+    reasons += [f"possible listed finding, to confirm: {_label(f)}" for f in doubt]
+    reasons += [
+        f"possible listed finding, to confirm, with QC caveat ({'; '.join(f.caveats)}): {_label(f)}"
+        for f in doubt_qc
+    ]
     reasons += [f"pathway finding for sponsor review: {_label(f)}" for f in review]
     reasons += [
         f"pathway finding for sponsor review, with QC caveat ({'; '.join(f.caveats)}): {_label(f)}"
@@ -210,7 +234,7 @@ def decide(
         decision = Decision.NOT_CANDIDATE
     elif listed and not (unknown or errors or excluded_qc):
         decision = Decision.CANDIDATE
-    elif listed or listed_qc or review or review_qc or excluded_qc or errors:
+    elif listed or listed_qc or review or review_qc or doubt or doubt_qc or excluded_qc or errors:
         decision = Decision.REVIEW
     else:
         decision = Decision.NOT_CANDIDATE

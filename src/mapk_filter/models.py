@@ -137,6 +137,21 @@ class Finding:
     other_records: tuple[int, ...] = ()  # the event's other records (BND mates), same finding
 
     @property
+    def label(self) -> str:
+        """Gene and alteration in a few words: "PAX5::JAK2 fusion", "KRAS p.Gly12Asp"."""
+        kind = self.alteration_type.replace("_", " ")
+        if len(self.partner_genes) == 2 and not kind.startswith("intragenic"):
+            return f"{self.partner_genes[0]}::{self.partner_genes[1]} {kind}"
+        if kind in ("amplification", "gain", "deletion", "copy neutral", "copy number"):
+            cn = "" if self.copy_number is None else f", CN {self.copy_number:g}"
+            return f"{self.gene} {kind}{cn}"
+        if self.partner_genes or kind in ("breakend", "duplication", "inversion", "symbolic"):
+            return f"{self.gene} {kind}"
+        if kind == "drug_response":
+            return self.classification
+        return f"{self.gene} {self.hgvs_p or self.hgvs_c or self.genomic}".strip()
+
+    @property
     def accounting_key(self) -> str:
         """The bucket a finding is counted in: its status, or filtered:<why>."""
         return self.reason if self.status == Status.FILTERED else str(self.status)

@@ -4,6 +4,8 @@ must keep, as readable messages naming the gene, exon or hotspot row."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .panel import (
     ACGT_BASES,
@@ -15,6 +17,9 @@ from .panel import (
     Panel,
     short_protein,
 )
+
+if TYPE_CHECKING:
+    from .breakpoints import KinaseDomain
 
 
 def _span_problems(what: str, spans: dict[str, tuple[int, int]]) -> Iterator[str]:
@@ -127,3 +132,133 @@ def hotspot_problems(panel: Panel) -> Iterator[str]:
         if row in seen_rows:
             yield f"{what}: duplicate row ({h.hgvs_c})"
         seen_rows.add(row)
+
+
+# --------------------------------------------------------------------------- kinase domains
+
+
+@dataclass(frozen=True)
+class KinaseMapping:
+    """A kinase domain placed on the MANE exons from the numbers in its table row."""
+
+    first_exon: int
+    last_exon: int
+    protein_length: int
+    transcript_positions: tuple[int, int, int, int]  # c.1, stop end, kinase start, kinase end
+
+
+def _transcript_position(exons: list[tuple[int, int, int]], strand: str, pos: int) -> int | None:
+    """1-based position on the spliced transcript (exons in transcript order), None if intronic."""
+    before = 0
+    for _, start, end in exons:
+        if start <= pos <= end:
+            return before + (pos - start if strand == "+" else end - pos) + 1
+        before += end - start + 1
+    return None
+
+
+def _exon_at(exons: list[tuple[int, int, int]], tpos: int) -> int | None:
+    before = 0
+    for number, start, end in exons:
+        before += end - start + 1
+        if tpos <= before:
+            return number
+    return None
+
+
+def map_kinase_domain(panel: Panel, domain: KinaseDomain, build: str) -> KinaseMapping | str:
+    """Recompute the kinase-domain exons on a build, or say why they cannot be."""
+    gene = panel.genes.get(domain.gene)
+    if gene is None:
+        return f"{domain.gene} is not a panel gene"
+    recorded = domain.on(build)
+    if domain.residues is None or domain.uniprot_length is None or recorded is None:
+        return f"no UniProt residue range, length or {build} CDS coordinates recorded"
+    exons = sorted(
+        (e.number, *e.spans[build])
+        for e in panel.exons
+        if e.gene == gene.symbol and build in e.spans
+    )
+    if not exons or [n for n, _, _ in exons] != list(range(1, len(exons) + 1)):
+        return f"MANE exons of {gene.symbol} on {build} are incomplete"
+    cds_start, cds_end, kinase_start, kinase_end = recorded
+    where = f"{build} {gene.chrom}"
+    c1 = _transcript_position(exons, gene.strand, cds_start)
+    stop = _transcript_position(exons, gene.strand, cds_end)
+    if c1 is None or stop is None:
+        return f"CDS {where}:{cds_start}..{cds_end} does not start and end in MANE exons"
+    coding = stop - c1 + 1
+    if coding <= 3 or coding % 3:
+        return f"CDS {where}:{cds_start}..{cds_end} is {coding} bases, not whole codons"
+    first, last = domain.residues
+    protein = coding // 3 - 1
+    if not 1 <= first <= last <= protein:
+        return f"residues {first}-{last} are not within the {protein}-residue MANE protein"
+    k_first, k_last = c1 + 3 * first - 3, c1 + 3 * last - 1
+    found = (
+        _transcript_position(exons, gene.strand, kinase_start),
+        _transcript_position(exons, gene.strand, kinase_end),
+    )
+    if found != (k_first, k_last):
+        return (
+            f"kinase_start/kinase_end {where}:{kinase_start}/{kinase_end} are not the codons of "
+            f"residues {first} and {last} counted from c.1 at {where}:{cds_start}"
+        )
+    first_exon, last_exon = _exon_at(exons, k_first), _exon_at(exons, k_last)
+    assert first_exon is not None and last_exon is not None  # both are inside the CDS
+    return KinaseMapping(first_exon, last_exon, protein, (c1, stop, k_first, k_last))
+
+
+def kinase_domain_problems(panel: Panel, domains: dict[str, KinaseDomain]) -> Iterator[str]:
+    """Every recorded kinase domain must map to the exons its row names, on both builds."""
+    for domain in domains.values():
+        what = f"kinase_domains.tsv {domain.gene}"
+        gene = panel.genes.get(domain.gene)
+        if gene is None:
+            yield f"{what}: gene is not in the panel"
+            continue
+        if domain.transcript != gene.ensembl_mane:
+            yield f"{what}: transcript {domain.transcript} is not the MANE {gene.ensembl_mane}"
+        if not 1 <= domain.first_exon <= domain.last_exon:
+            yield f"{what}: exons {domain.first_exon}-{domain.last_exon} are not a range"
+        if not domain.verified and domain.residues is None:
+            continue  # an unverified row without numbers: its caveat says so
+        mappings: dict[str, KinaseMapping] = {}
+        for build in BUILDS:
+            mapping = map_kinase_domain(panel, domain, build)
+            if isinstance(mapping, str):
+                yield f"{what}: {build}: {mapping}"
+                continue
+            mappings[build] = mapping
+            if (mapping.first_exon, mapping.last_exon) != (domain.first_exon, domain.last_exon):
+                first, last = domain.residues or (0, 0)
+                yield (
+                    f"{what}: UniProt {domain.uniprot} residues {first}-{last} lie in MANE "
+                    f"exons {mapping.first_exon}-{mapping.last_exon} on {build}, the table "
+                    f"says {domain.first_exon}-{domain.last_exon}"
+                )
+            if domain.verified and mapping.protein_length != domain.uniprot_length:
+                yield (
+                    f"{what}: the MANE CDS on {build} encodes {mapping.protein_length} residues, "
+                    f"UniProt {domain.uniprot} has {domain.uniprot_length}: a verified row "
+                    "needs the same protein (isoform mismatch?)"
+                )
+        if len(mappings) == len(BUILDS):
+            positions = {m.transcript_positions for m in mappings.values()}
+            if len(positions) > 1:
+                yield f"{what}: GRCh38 and GRCh37 coordinates give different transcript positions"
+
+
+def kinase_domain_summary(panel: Panel, domains: dict[str, KinaseDomain]) -> str:
+    """One line: each kinase, its UniProt range and the exons recomputed on GRCh38."""
+    parts = []
+    for domain in domains.values():
+        mapping = map_kinase_domain(panel, domain, "GRCh38")
+        residues = "-".join(map(str, domain.residues)) if domain.residues else "?"
+        if isinstance(mapping, KinaseMapping):
+            exons = f"exons {mapping.first_exon}-{mapping.last_exon}"
+        else:
+            exons = f"exons {domain.first_exon}-{domain.last_exon} (not recomputed)"
+        flag = "" if domain.verified else " UNVERIFIED"
+        parts.append(f"{domain.gene} {domain.uniprot or '?'} {residues} -> {exons}{flag}")
+    return "kinase domains: " + "; ".join(parts)

@@ -101,7 +101,6 @@ def classify_sample(
                 patient_id=row.patient_id,
                 sha256=sha256,
                 tumor_name=row.tumor_name,
-                min_amplification_cn=filters.min_amplification_cn,
                 pass_filters=frozenset(filters.pass_filters),
             )
         elif row.kind != "small_variants":

@@ -12,11 +12,19 @@ import yaml
 from .errors import DataError
 from .resources import sha256_file, trial_rules_path
 
-# hotspot: an allele of the hotspot table; truncating: nonsense/frameshift/splice;
-# codon: a protein-altering change at listed codons (or listed protein changes);
-# exon: a listed consequence in listed MANE exons (splice sites: 2 bp beyond the exon);
-# inframe_insertion_in_exons: an in-frame insertion/duplication in listed exons (ITD).
+# Small variants -- hotspot: an allele of the hotspot table; truncating: nonsense/
+# frameshift/splice; codon: a protein-altering change at listed codons (or listed protein
+# changes); exon: a listed consequence in listed MANE exons (splice sites: 2 bp beyond the
+# exon); inframe_insertion_in_exons: an in-frame insertion/duplication in listed exons (ITD).
 VARIANT_MATCHES = ("hotspot", "truncating", "codon", "exon", "inframe_insertion_in_exons")
+# Structural -- kinase_fusion: the gene is the 3' partner of a fusion and keeps its kinase
+# domain; copy_loss: copy number below ``below_copy_number`` over the gene's coding exons (or
+# an SV deletion of them); intragenic_kinase: both ends of a rearrangement in the gene, and
+# it touches the kinase-domain exons.
+STRUCTURAL_MATCHES = ("kinase_fusion", "copy_loss", "intragenic_kinase")
+# Routing only -- rearrangement: any junction in the gene or within the rearrangement
+# window 5' of it.
+ROUTE_MATCHES = (*VARIANT_MATCHES, *STRUCTURAL_MATCHES, "rearrangement")
 
 _RULE_ITEM: dict[str, Any] = {
     "type": "object",
@@ -27,7 +35,8 @@ _RULE_ITEM: dict[str, Any] = {
         "source": {"type": "string"},
         "genes": {"type": "array", "items": {"type": "string"}},
         "categories": {"type": "array", "items": {"type": "string"}},
-        "match": {"enum": list(VARIANT_MATCHES)},
+        "match": {"enum": [*VARIANT_MATCHES, *STRUCTURAL_MATCHES]},
+        "below_copy_number": {"type": "number", "exclusiveMinimum": 0},
         "codons": {"type": "array", "items": {"type": "integer", "minimum": 1}},
         "exons": {"type": "array", "items": {"type": "integer", "minimum": 1}},
         "consequences": {"type": "array", "items": {"type": "string"}},
@@ -47,8 +56,11 @@ RULES_SCHEMA: dict[str, Any] = {
         "exclusions",
         "clinical",
         "other_subprotocols",
+        "rearrangement_window_bp",
     ],
     "properties": {
+        "rearrangement_window_bp": {"type": "integer", "minimum": 0},
+        "rearrangement_window_source": {"type": "string"},
         "rules_version": {"type": "string"},
         "subprotocol": {"type": "string"},
         "sources": {
@@ -66,7 +78,23 @@ RULES_SCHEMA: dict[str, Any] = {
                 "type": "object",
                 "required": ["id", "name", "alteration_type", "source"],
                 "properties": {
-                    "alteration_type": {"enum": ["fusion", "amplification", "drug_response"]}
+                    "alteration_type": {"enum": ["fusion", "amplification", "drug_response"]},
+                    "requires": {
+                        "type": "object",
+                        "properties": {
+                            "three_prime_partner": {"type": "string"},
+                            "breakpoint_before_exon": {"type": "integer", "minimum": 1},
+                            "min_copy_number": {"type": "number", "exclusiveMinimum": 0},
+                            "covers_kinase_domain": {"type": "boolean"},
+                            "max_focal_length_bp": {"type": "integer", "minimum": 1},
+                        },
+                        "additionalProperties": False,
+                    },
+                },
+                "if": {"properties": {"alteration_type": {"const": "amplification"}}},
+                "then": {
+                    "required": ["requires"],
+                    "properties": {"requires": {"required": ["min_copy_number"]}},
                 },
             },
         },
@@ -90,6 +118,10 @@ RULES_SCHEMA: dict[str, Any] = {
             "items": {
                 "type": "object",
                 "required": ["subprotocol", "name", "genes", "match", "source"],
+                "properties": {
+                    "genes": {"type": "array", "items": {"type": "string"}},
+                    "match": {"type": "array", "items": {"enum": list(ROUTE_MATCHES)}},
+                },
             },
         },
     },
@@ -110,6 +142,7 @@ class VariantRule:
     codons: frozenset[int] = frozenset()
     exons: frozenset[int] = frozenset()
     consequences: frozenset[str] = frozenset()
+    below_copy_number: float | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +155,16 @@ class ListedRule:
     below: float | None
     requires: dict[str, Any]
     source: str
+
+    @property
+    def min_copy_number(self) -> float:
+        """B-L2: the copy number from which the gene counts as amplified."""
+        return float(self.requires["min_copy_number"])
+
+    @property
+    def max_focal_length_bp(self) -> int | None:
+        value = self.requires.get("max_focal_length_bp")
+        return None if value is None else int(value)
 
 
 @dataclass(frozen=True)
@@ -171,6 +214,31 @@ class TrialRules:
     clinical: tuple[ClinicalCriterion, ...]
     routing: tuple[RoutingRule, ...]
     sources: dict[str, str]
+    rearrangement_window_bp: int = 0
+
+    def review_rule(self, match: str, gene: str) -> VariantRule | None:
+        """The first review rule of this match kind that names the gene."""
+        for rule in self.review:
+            if rule.match == match and gene in rule.genes:
+                return rule
+        return None
+
+    def is_listed(self, rule_id: str | None) -> bool:
+        return any(rule.id == rule_id for rule in self.listed)
+
+    def routes(self, gene: str, match: str) -> tuple[str, ...]:
+        """Sub-protocols whose entry criteria name this gene for this kind of alteration."""
+        found = {r.subprotocol for r in self.routing if gene in r.genes and match in r.match}
+        return tuple(sorted(found))
+
+    def rearrangement_genes(self) -> frozenset[str]:
+        """Genes whose rearrangement matters: listed fusions, kinase-fusion rules, routes."""
+        names = {rule.gene for rule in self.listed if rule.alteration_type == "fusion"}
+        names |= {g for r in self.review if r.match == "kinase_fusion" for g in r.genes}
+        names |= {
+            g for r in self.routing if r.match & {"kinase_fusion", "rearrangement"} for g in r.genes
+        }
+        return frozenset(n for n in names if n)
 
     def listed_rule(self, alteration_type: str, gene: str | None = None) -> ListedRule | None:
         for rule in self.listed:
@@ -201,6 +269,7 @@ def _variant_rule(item: dict[str, Any]) -> VariantRule:
         codons=frozenset(item.get("codons", ())),
         exons=frozenset(item.get("exons", ())),
         consequences=frozenset(item.get("consequences", ())),
+        below_copy_number=_optional_float(item.get("below_copy_number")),
     )
 
 
@@ -266,4 +335,5 @@ def load_rules(path: Path | None = None) -> TrialRules:
             for i in data["other_subprotocols"]
         ),
         sources={s["id"]: " ".join(s["citation"].split()) for s in data["sources"]},
+        rearrangement_window_bp=int(data["rearrangement_window_bp"]),
     )

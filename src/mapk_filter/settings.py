@@ -6,6 +6,30 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+# Eligibility values live in the versioned rules file, never in the configuration: a config
+# edit must not change who is a candidate without a new rules_version and checksum.
+ELIGIBILITY_KEYS = {
+    "min_amplification_cn": "B-L2 requires.min_copy_number",
+    "min_copy_number": "B-L2 requires.min_copy_number",
+    "ic50_below_nm": "B-L4 below",
+    "dasatinib_ic50_nM": "B-L4 below",
+    "max_age_at_diagnosis": "clinical age_at_diagnosis max",
+    "min_age_at_diagnosis": "clinical age_at_diagnosis min",
+    "max_age_at_screening": "clinical age_at_screening below",
+    "min_performance_score": "clinical performance_score min",
+}
+
+
+def refuse_eligibility_keys(filters: dict[str, Any], where: str) -> list[str]:
+    """One message per eligibility value found among the configured QC filters."""
+    return [
+        f"{where}: filters.{key} is an eligibility value, not a QC threshold; it lives in the "
+        f"versioned trial rules file ({rule}), so a change gets its own rules_version and "
+        "changelog entry: edit a copy of the rules file and point the config key 'rules' at it"
+        for key, rule in ELIGIBILITY_KEYS.items()
+        if key in filters
+    ]
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -19,7 +43,6 @@ class Filters:
     germline_min_normal_alt_reads: int = 3  # ... and at least this many normal alt reads
     benign_population_af: float = 0.01  # gnomAD AF at or above: common polymorphism
     min_supporting_reads: int = 5  # split + spanning reads for a listed fusion
-    min_amplification_cn: float = 4.0  # diploid genome: at least two extra copies
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "pass_filters": list(self.pass_filters)}

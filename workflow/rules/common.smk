@@ -6,8 +6,14 @@ import pandas as pd
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
+from mapk_filter.settings import refuse_eligibility_keys
 from mapk_filter.sheets import NUMERIC_COLUMNS
 
+# Eligibility values belong to the versioned rules file: say so before the schema's
+# generic "additional properties" message.
+REFUSED = refuse_eligibility_keys(config.get("filters") or {}, "config")
+if REFUSED:
+    raise WorkflowError("\n".join(REFUSED))
 validate(config, schema="../schemas/config.schema.yaml")
 
 

@@ -1,10 +1,14 @@
-"""RNA fusion calls (Arriba, STAR-Fusion TSV) as junctions, judged like DNA junctions.
+"""RNA fusion calls (Arriba, STAR-Fusion, FusionCatcher TSV) as junctions, judged like DNA.
 
-Both tools name the 5' gene first and give each breakpoint's strand, so the retained side
+All three name the 5' gene first and give each breakpoint's strand, so the retained side
 of each breakpoint follows directly: the 5' partner keeps what lies upstream of its
 breakpoint in transcript orientation, the 3' partner what lies downstream. Breakpoints
 sit on exon boundaries: breakpoint 1 is the last base of the 5' part, breakpoint 2 the
 first base of the 3' part, the same convention as a VCF breakend.
+
+The callers' own verdicts are kept (config/README.md lists the columns read):
+the reading frame (Arriba ``reading_frame``, STAR-Fusion ``PROT_FUSION_TYPE`` when present,
+FusionCatcher ``Predicted_effect``) and Arriba's ``confidence`` (low: a QC caveat).
 """
 
 from __future__ import annotations
@@ -36,6 +40,22 @@ _STAR_FUSION = (
     "LeftBreakpoint",
     "RightBreakpoint",
 )
+_FUSIONCATCHER = (
+    "Gene_1_symbol(5end_fusion_partner)",
+    "Gene_2_symbol(3end_fusion_partner)",
+    "Spanning_pairs",
+    "Spanning_unique_reads",
+    "Fusion_point_for_gene_1(5end_fusion_partner)",
+    "Fusion_point_for_gene_2(3end_fusion_partner)",
+)
+# Each caller's frame words -> one vocabulary: in-frame, out-of-frame, stop-codon ("" unknown).
+_FRAMES = {
+    "in-frame": "in-frame",
+    "out-of-frame": "out-of-frame",
+    "stop-codon": "stop-codon",
+    "INFRAME": "in-frame",
+    "FRAMESHIFT": "out-of-frame",
+}
 
 
 def _kept(strand: str, five_prime: bool) -> str:
@@ -82,6 +102,7 @@ def _arriba(path: Path, line: int, row: dict[str, str]) -> Junction:
     chrom_b, pos_b = _position(path, line, row["breakpoint2"])
     reads = sum(_int(path, line, row, c) for c in _ARRIBA[6:9])
     confidence = (row.get("confidence") or "").strip()
+    frame = _FRAMES.get((row.get("reading_frame") or "").strip(), "")
     # The direction columns describe the join geometry whatever the transcribed strand;
     # the strands are the fallback for files written without them.
     kept_a, kept_b = _arriba_kept(path, line, row) or (
@@ -99,36 +120,71 @@ def _arriba(path: Path, line: int, row: dict[str, str]) -> Junction:
         record_ids=(f"{row['#gene1']}--{row['gene2']}",),
         record_numbers=(line,),
         supporting_reads=reads,
-        filters=("PASS",) if confidence in ("high", "medium") else (f"confidence_{confidence}",),
+        filters=("PASS",)
+        if confidence in ("high", "medium")
+        else (f"Arriba_confidence_{confidence or 'missing'}",),
+        frame=frame,
+    )
+
+
+def _stranded(
+    path: Path, line: int, row: dict[str, str], columns: tuple[str, str]
+) -> tuple[tuple[str, int, str], tuple[str, int, str]]:
+    """Two ``chrom:pos:strand`` breakpoints (5' partner first) as (chrom, pos, kept)."""
+    sides = []
+    for column, five_prime in zip(columns, (True, False), strict=True):
+        text = (row.get(column) or "").strip()
+        where, _, strand = text.rpartition(":")
+        if strand not in ("+", "-"):
+            raise InputError(str(path), f"{column} '{text}' gives no strand", line)
+        sides.append((*_position(path, line, where), _kept(strand, five_prime)))
+    return sides[0], sides[1]
+
+
+def _rna_junction(
+    sides: tuple[tuple[str, int, str], tuple[str, int, str]],
+    record_id: str,
+    line: int,
+    reads: int,
+    frame: str,
+) -> Junction:
+    (chrom_a, pos_a, kept_a), (chrom_b, pos_b, kept_b) = sides
+    return Junction(
+        chrom_a=chrom_a,
+        pos_a=pos_a,
+        kept_a=kept_a,
+        chrom_b=chrom_b,
+        pos_b=pos_b,
+        kept_b=kept_b,
+        svtype="RNA",
+        record_ids=(record_id,),
+        record_numbers=(line,),
+        supporting_reads=reads,
+        filters=("PASS",),
+        frame=frame,
     )
 
 
 def _star_fusion(path: Path, line: int, row: dict[str, str]) -> Junction:
-    sides = []
-    for column in ("LeftBreakpoint", "RightBreakpoint"):
-        where, _, strand = row[column].rpartition(":")
-        if strand not in ("+", "-"):
-            raise InputError(str(path), f"{column} '{row[column]}' gives no strand", line)
-        sides.append((*_position(path, line, where), strand))
-    (chrom_a, pos_a, strand_a), (chrom_b, pos_b, strand_b) = sides
+    name = row["#FusionName"]
+    sides = _stranded(path, line, row, ("LeftBreakpoint", "RightBreakpoint"))
     reads = _int(path, line, row, "JunctionReadCount") + _int(path, line, row, "SpanningFragCount")
-    return Junction(
-        chrom_a=chrom_a,
-        pos_a=pos_a,
-        kept_a=_kept(strand_a, True),
-        chrom_b=chrom_b,
-        pos_b=pos_b,
-        kept_b=_kept(strand_b, False),
-        svtype="RNA",
-        record_ids=(row["#FusionName"],),
-        record_numbers=(line,),
-        supporting_reads=reads,
-        filters=("PASS",),
-    )
+    frame = _FRAMES.get((row.get("PROT_FUSION_TYPE") or "").strip(), "")
+    return _rna_junction(sides, name, line, reads, frame)
+
+
+def _fusioncatcher(path: Path, line: int, row: dict[str, str]) -> Junction:
+    """FusionCatcher ``final-list_candidate-fusion-genes.txt``: points are chrom:pos:strand."""
+    name = f"{row[_FUSIONCATCHER[0]]}--{row[_FUSIONCATCHER[1]]}"
+    sides = _stranded(path, line, row, (_FUSIONCATCHER[4], _FUSIONCATCHER[5]))
+    reads = _int(path, line, row, "Spanning_pairs") + _int(path, line, row, "Spanning_unique_reads")
+    frame = _FRAMES.get((row.get("Predicted_effect") or "").strip(), "")
+    return _rna_junction(sides, name, line, reads, frame)
 
 
 def read_rna_fusions(path: Path, build: str) -> StructuralScan:
-    """Arriba ``fusions.tsv`` or STAR-Fusion ``*.fusion_predictions*.tsv``, by header."""
+    """Arriba ``fusions.tsv``, STAR-Fusion ``*.fusion_predictions*.tsv`` or FusionCatcher
+    ``final-list_candidate-fusion-genes.txt``, by header."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
@@ -140,8 +196,12 @@ def read_rna_fusions(path: Path, build: str) -> StructuralScan:
         caller, parse = "arriba", _arriba
     elif all(c in header for c in _STAR_FUSION):
         caller, parse = "star-fusion", _star_fusion
+    elif all(c in header for c in _FUSIONCATCHER):
+        caller, parse = "fusioncatcher", _fusioncatcher
     else:
-        raise InputError(str(path), "header is neither Arriba nor STAR-Fusion", 1)
+        raise InputError(
+            str(path), "header is not Arriba, STAR-Fusion or FusionCatcher fusion output", 1
+        )
     facts = HeaderFacts(caller=caller, samples=(), meta={}, contigs={}, uses_chr=False)
     scan = StructuralScan(
         path=path, facts=facts, caller=caller, build=build, tumor_sample="", normal_sample=""

@@ -108,6 +108,7 @@ class Junction:
     cipos_a: tuple[int, int] = (0, 0)
     cipos_b: tuple[int, int] = (0, 0)
     inserted: str = ""
+    frame: str = ""  # RNA callers' reading-frame verdict: in-frame, out-of-frame, ...
 
     @property
     def single(self) -> bool:
@@ -188,40 +189,49 @@ def _info_num(record: Any, key: str) -> float | None:
         return None
 
 
-def supporting_reads(caller: str, record: Any, tumor: int) -> int | None:
+# Where callers put read support in INFO (sites-only files, or no FORMAT support field):
+# one number (GRIDSS VF/BVF, LUMPY SU, Sniffles SUPPORT/RE), or split reads plus pairs
+# (SR with FusionCatcher-style SP, DELLY-style PE, or DR).
+INFO_SUPPORT_KEYS = ("VF", "BVF", "SU", "SUPPORT", "RE")
+INFO_SPLIT_KEY, INFO_PAIR_KEYS = "SR", ("SP", "PE", "DR")
+
+
+def supporting_reads(caller: str, record: Any, tumor: int | None) -> int | None:
     """Alt-supporting reads in the tumour, where each caller writes them.
 
     Manta: PR + SR alt counts; DELLY: DV + RV; GRIDSS: VF (BVF for single breakends);
-    SvABA: AD (else SR + DR). Falls back on INFO SU (LUMPY) or PE + SR.
+    SvABA: AD (else SR + DR). Without a tumour column (a sites-only file) or without those
+    FORMAT fields: the INFO keys above.
     """
-    formats = set(record.FORMAT or ())
-    if caller != "svaba" and {"PR", "SR"} & formats:  # Manta: (ref, alt) pairs
+    formats = set(record.FORMAT or ()) if tumor is not None else set()
+    if tumor is not None and caller != "svaba" and {"PR", "SR"} & formats:  # Manta pairs
         pairs = [format_numbers(record, key, tumor) for key in ("PR", "SR")]
         alts = [v[1] for v in pairs if v is not None and len(v) >= 2]
         if alts:
             return int(sum(alts))
-    if {"DV", "RV"} & formats:
+    if tumor is not None and {"DV", "RV"} & formats:
         counts = [format_numbers(record, key, tumor) for key in ("DV", "RV")]
         return int(sum(v[0] for v in counts if v))
-    if "VF" in formats or "BVF" in formats:
+    if tumor is not None and ("VF" in formats or "BVF" in formats):
         for key in ("VF", "BVF"):
             fragments = format_numbers(record, key, tumor)
             if fragments:
                 return int(fragments[0])
-    if caller == "svaba" or "AD" in formats:
+    if tumor is not None and (caller == "svaba" or "AD" in formats):
         depth = format_numbers(record, "AD", tumor)
         if depth:
             return int(depth[-1])
         split, discordant = format_numbers(record, "SR", tumor), format_numbers(record, "DR", tumor)
         if split or discordant:
             return int((split or [0])[0] + (discordant or [0])[0])
-    for key in ("VF", "BVF", "SU"):
+    for key in INFO_SUPPORT_KEYS:
         number = _info_num(record, key)
         if number is not None:
             return int(number)
-    pe, sr = _info_num(record, "PE"), _info_num(record, "SR")
-    if pe is not None or sr is not None:
-        return int((pe or 0) + (sr or 0))
+    split_reads = _info_num(record, INFO_SPLIT_KEY)
+    pair_counts = [n for n in (_info_num(record, k) for k in INFO_PAIR_KEYS) if n is not None]
+    if split_reads is not None or pair_counts:
+        return int((split_reads or 0) + (pair_counts[0] if pair_counts else 0))
     return None
 
 
@@ -232,7 +242,7 @@ def _ci(record: Any, key: str) -> tuple[int, int]:
     return (0, 0)
 
 
-def _read_record(path: Path, record: Any, number: int, caller: str, tumor: int) -> _Rec:
+def _read_record(path: Path, record: Any, number: int, caller: str, tumor: int | None) -> _Rec:
     if not record.ALT:
         raise InputError(str(path), "record has no ALT allele", number)
     if len(record.ALT) > 1:
@@ -425,13 +435,23 @@ def read_structural_variants(
     build_note = check_build(path, facts, declared_build)
     if build_note:
         notes.append(build_note)
-    tumor, normal = choose_samples(path, facts, tumor_name, normal_name)
+    tumor: int | None = None
+    normal: int | None = None
+    if facts.samples or tumor_name or normal_name:
+        tumor, normal = choose_samples(path, facts, tumor_name, normal_name)
+    else:
+        notes.append(
+            "sites-only VCF (no sample columns): supporting reads read from INFO ("
+            + ", ".join(INFO_SUPPORT_KEYS)
+            + f", or {INFO_SPLIT_KEY} + {'/'.join(INFO_PAIR_KEYS)}); without them a finding "
+            "says the file gives no supporting read count"
+        )
     scan = StructuralScan(
         path=path,
         facts=facts,
         caller=caller,
         build=declared_build,
-        tumor_sample=facts.samples[tumor],
+        tumor_sample="" if tumor is None else facts.samples[tumor],
         normal_sample="" if normal is None else facts.samples[normal],
         notes=notes,
     )

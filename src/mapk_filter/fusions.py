@@ -1,0 +1,517 @@
+"""Fusion rules: one junction (DNA or RNA) -> what it means for sub-protocol B and routing.
+
+A fusion is two different genes joined so that the 5' partner's promoter drives the 3'
+kinase (SPEC section 2). The rules here, each tested on its own fixture:
+
+* both ends in one gene is never a fusion: an intragenic event touching kinase-domain
+  exons is for review (B-R13), a NF1 deletion of coding exons is B-R12, the rest a VUS;
+* only the forward product (partner gene 5', kinase 3', kinase breakpoint where the rule
+  says) is listed; a junction that cannot make it on its own (the reciprocal product, an
+  orientation that cannot join partner::kinase, a partner that is not a gene) goes to
+  review when the kinase would be kept, because the forward junction may have been missed;
+* a breakend within the rules' rearrangement window 5' of a kinase or CRLF2/EPOR is that
+  gene's rearrangement (the whole gene is kept), named and reviewed, never intergenic;
+* RNA callers' frame verdicts are kept: an out-of-frame listed fusion is for review.
+
+Knows the panel, the rules and the genome gene table, never the patient.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+from .breakpoints import KinaseDomain, load_kinase_domains, locate, upstream_of_exon
+from .breakpoints import role as strand_role
+from .genome_genes import GenomeGenes
+from .models import Status
+from .panel import Gene, Panel
+from .readers.structural import DOWNSTREAM, UPSTREAM, Junction
+from .rules import TrialRules
+
+RANK = {Status.QUALIFYING: 0, Status.REVIEW: 1, Status.EXCLUSION: 2, Status.VUS: 3}
+OUT_OF_FRAME = frozenset({"out-of-frame", "stop-codon"})
+
+
+@dataclass(frozen=True)
+class FusionContext:
+    """What the rules need besides the junction: one frozen object, built once per file."""
+
+    panel: Panel
+    genes: GenomeGenes
+    rules: TrialRules
+    build: str
+
+    @cached_property
+    def kinase_domains(self) -> dict[str, KinaseDomain]:
+        return load_kinase_domains()
+
+    @cached_property
+    def rearrangement_genes(self) -> tuple[Gene, ...]:
+        names = self.rules.rearrangement_genes()
+        return tuple(g for n, g in sorted(self.panel.genes.items()) if n in names)
+
+    def relevance(self, gene: Gene) -> int:
+        """Which gene a junction is about when both ends are in panel genes."""
+        symbol = gene.symbol
+        if self.rules.listed_rule("fusion", symbol) is not None:
+            return 0
+        if self.rules.review_rule("kinase_fusion", symbol) is not None:
+            return 1
+        if self.rules.routes(symbol, "kinase_fusion") or self.rules.routes(symbol, "rearrangement"):
+            return 2
+        return 3
+
+    def exons(self, gene: str) -> list[tuple[int, int, int]]:
+        """MANE exons (number, start, end) of a panel gene on this build."""
+        return sorted(
+            (e.number, *e.spans[self.build])
+            for e in self.panel.exons
+            if e.gene == gene and self.build in e.spans
+        )
+
+
+@dataclass(frozen=True)
+class Side:
+    """One end of a junction and the gene the product carries there."""
+
+    chrom: str
+    pos: int
+    kept: str  # UPSTREAM or DOWNSTREAM of pos, + strand
+    cipos: tuple[int, int]
+    symbol: str  # "" when intergenic
+    strand: str
+    panel_gene: Gene | None
+    label: str
+    upstream_of: bool = False  # the breakend lies 5' of panel_gene, not inside it
+
+    @property
+    def role(self) -> str | None:
+        """'5': the product keeps the gene's 5' part (or its 5' flank); '3': its 3' part."""
+        return strand_role(self.strand, self.kept) if self.symbol else None
+
+    @property
+    def breakpoint(self) -> str:
+        return f"chr{self.chrom}:{self.pos} ({self.label})"
+
+
+def locate_side(
+    ctx: FusionContext, chrom: str, pos: int, kept: str, cipos: tuple[int, int] = (0, 0)
+) -> Side:
+    """Name the gene at a breakend: a panel gene, else a rearrangement gene whose 5' end lies
+    within the window downstream of it, else any protein-coding gene, else intergenic."""
+    in_panel = sorted(ctx.panel.genes_at(ctx.build, chrom, pos), key=ctx.relevance)
+    if in_panel:
+        g = in_panel[0]
+        where = locate(ctx.panel, g, ctx.build, pos)
+        return Side(chrom, pos, kept, cipos, g.symbol, g.strand, g, f"{g.symbol} {where}")
+    named = ctx.genes.genes_at(ctx.build, chrom, pos)
+    local = "/".join(x.symbol for x in named) if named else "intergenic"
+    window = ctx.rules.rearrangement_window_bp
+    for g in ctx.rearrangement_genes:
+        if g.chrom != chrom or ctx.build not in g.spans:
+            continue
+        start, end = g.spans[ctx.build]
+        distance = start - pos if g.strand == "+" else pos - end
+        contains = strand_role(g.strand, kept) == "3"
+        if 0 < distance <= window and (contains or not named):
+            label = f"{local}, {distance / 1000:.1f} kb 5' of {g.symbol}"
+            return Side(chrom, pos, kept, cipos, g.symbol, g.strand, g, label, upstream_of=True)
+    if named:
+        return Side(chrom, pos, kept, cipos, named[0].symbol, named[0].strand, None, local)
+    return Side(chrom, pos, kept, cipos, "", "", None, "intergenic")
+
+
+@dataclass(frozen=True)
+class Call:
+    """What a junction means: status, reason code, words, rule, kinase kept, routes."""
+
+    status: Status
+    reason: str
+    text: str
+    rule_id: str | None = None
+    kinase: str | None = None  # "yes" | "no" | "unknown"
+    caveats: tuple[str, ...] = ()
+    routes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Judgement:
+    call: Call
+    key: Side  # the end the finding is about
+    kind: str  # fusion | rearrangement | intragenic_deletion | ...
+    partners: tuple[str, ...]
+    sides: tuple[Side, ...]  # 5' side first for a fusion
+
+
+# ------------------------------------------------------------------ kinase position
+
+
+@dataclass(frozen=True)
+class _Position:
+    """Where a 3' kinase partner kept from this breakend would start."""
+
+    state: str  # listed (before the listed exon) | kept | lost | unknown
+    where: str
+    domain: KinaseDomain | None
+
+
+def _position(ctx: FusionContext, side: Side, listed_exon: int | None, rna: bool) -> _Position:
+    gene = side.panel_gene
+    assert gene is not None
+    domain = ctx.kinase_domains.get(gene.symbol)
+    if side.upstream_of:
+        return _Position("listed" if listed_exon else "kept", side.label, domain)
+    where = locate(ctx.panel, gene, ctx.build, side.pos)
+    if listed_exon is not None and upstream_of_exon(
+        ctx.panel, gene, ctx.build, side.pos, listed_exon, rna
+    ):
+        return _Position("listed", where, domain)
+    if domain is None:
+        return _Position("unknown", where, None)
+    coordinates = domain.on(ctx.build)
+    if coordinates is not None:  # codon-exact: the first base of the first kinase residue
+        kinase_start = coordinates[2]
+        kept = side.pos <= kinase_start if gene.strand == "+" else side.pos >= kinase_start
+    else:
+        kept = bool(upstream_of_exon(ctx.panel, gene, ctx.build, side.pos, domain.first_exon, rna))
+    return _Position("kept" if kept else "lost", where, domain)
+
+
+def _domain_caveats(
+    domain: KinaseDomain | None, where: str = "", rna: bool = True
+) -> tuple[str, ...]:
+    found = []
+    if domain is not None and not domain.verified:
+        found.append(f"kinase-domain exons of {domain.gene}: {domain.source}")
+    if not rna and where.startswith("exon "):
+        found.append(
+            f"DNA breakpoint inside {where.split(' (')[0]}: the fusion transcript needs a "
+            "splice site there (confirm by RNA)"
+        )
+    return tuple(found)
+
+
+# ------------------------------------------------------------------ the calls
+
+
+def _kinase_call(ctx: FusionContext, k: Side, p: Side, productive: bool, rna: bool) -> Call:
+    """A junction at a gene whose 3' kinase fusion a rule lists, reviews or routes."""
+    gene = k.panel_gene
+    assert gene is not None
+    symbol, partner = gene.symbol, p.symbol or "intergenic sequence"
+    listed = ctx.rules.listed_rule("fusion", symbol)
+    if listed is not None and listed.requires.get("three_prime_partner", symbol) != symbol:
+        listed = None
+    review = ctx.rules.review_rule("kinase_fusion", symbol)
+    routes = ctx.rules.routes(symbol, "kinase_fusion")
+    exon = int(listed.requires.get("breakpoint_before_exon", 1)) if listed else None
+    pos = _position(ctx, k, exon, rna)
+    caveats = _domain_caveats(pos.domain, pos.where if pos.state == "kept" else "", rna)
+    rule_id = listed.id if listed else review.id if review else None
+    status = Status.REVIEW if rule_id else Status.VUS
+    routed = f"; entry criterion of sub-protocol {', '.join(routes)}" if routes else ""
+    name = f"{p.symbol or 'intergenic'}::{symbol}"
+    domain = pos.domain
+
+    if pos.state == "lost":
+        assert domain is not None
+        return Call(
+            Status.VUS,
+            "kinase_domain_not_retained",
+            f"{_name(k, p, productive)} junction, {symbol} breakpoint in {pos.where}: in or past "
+            f"the kinase-domain exons ({domain.first_exon}-{domain.last_exon}); kinase domain "
+            f"not retained, not a {symbol} kinase fusion",
+            None,
+            "no",
+            caveats,
+        )
+    forward = productive and k.role == "3"
+    if forward and p.symbol and not k.upstream_of:
+        if listed is not None and pos.state == "listed":
+            return Call(
+                Status.QUALIFYING,
+                "listed_fusion",
+                f"{name} fusion, {symbol} breakpoint in {pos.where} "
+                + ("(keeps all of " if pos.where.startswith("exon") else "(before ")
+                + f"exon {exon}): kinase domain retained",
+                listed.id,
+                "yes",
+                caveats,
+                routes,
+            )
+        if listed is not None and pos.state == "kept":
+            assert domain is not None
+            lost = domain.lost_note or f"exon {exon} not retained"
+            return Call(
+                Status.REVIEW,
+                "kinase_retained_breakpoint_after_listed_exon",
+                f"{name} fusion, {symbol} breakpoint in {pos.where} (after exon {exon}, before "
+                f"the kinase domain from exon {domain.first_exon}): kinase domain retained, "
+                f"{lost}; not the configuration {listed.id} lists",
+                listed.id,
+                "yes",
+                (lost, *caveats),
+                routes,
+            )
+        if pos.state == "unknown":
+            after = f" (after exon {exon})" if exon else ""
+            return Call(
+                status,
+                "kinase_domain_unknown",
+                f"{name} fusion, {symbol} breakpoint in {pos.where}{after}: kinase-domain exons "
+                f"of {symbol} unknown, retention not checked{routed}",
+                rule_id,
+                "unknown",
+                caveats,
+                routes,
+            )
+        what = review.name if review else "kinase fusion"
+        return Call(
+            status,
+            "kinase_fusion" if review else "other_subprotocol_fusion",
+            f"{name} fusion with {symbol} as 3' partner, breakpoint in {pos.where}: kinase "
+            f"domain retained; {what}" + ("" if review else routed),
+            rule_id,
+            "yes",
+            caveats,
+            routes,
+        )
+    if forward and p.symbol:  # k.upstream_of: the partner joined 5' of the whole gene
+        return Call(
+            status,
+            "partner_upstream_of_gene",
+            f"possible {name} rearrangement: {p.symbol} joined at {k.label}, the whole {symbol} "
+            f"gene kept; not a breakpoint inside {symbol}"
+            + (f" (the configuration {listed.id} lists)" if listed else "")
+            + f": confirm by RNA or FISH{routed}",
+            rule_id,
+            "yes",
+            caveats,
+            routes,
+        )
+    if k.role == "3" and not p.symbol:
+        return Call(
+            status,
+            "partner_not_a_gene",
+            f"{symbol} 3' part (breakpoint in {pos.where}) joined to intergenic sequence at "
+            f"{p.breakpoint}: kinase domain would be retained but no 5' partner gene; "
+            f"confirm by RNA or FISH{routed}",
+            rule_id,
+            "unknown",
+            caveats,
+            routes,
+        )
+    forward_name = f"{partner if p.symbol else 'partner'}::{symbol}"
+    if productive:
+        reason = "reciprocal_junction"
+        text = (
+            f"{_name(k, p, productive)} junction: {symbol} is the 5' partner, the reciprocal "
+            f"product of a {forward_name} rearrangement (breakpoint in {pos.where}); forward "
+            f"junction {forward_name} not seen: confirm by RNA or FISH"
+        )
+    else:
+        reason = "orientation_cannot_make_fusion"
+        text = (
+            f"{_name(k, p, productive)} junction ({symbol} breakpoint in {pos.where}) in an "
+            f"orientation that cannot make {forward_name} (both ends keep their "
+            f"{'5' if k.role == '5' else '3'}' parts); the forward junction may have been "
+            "missed: confirm by RNA or FISH"
+        )
+    return Call(status, reason, text + routed, rule_id, "unknown", caveats, routes)
+
+
+def _name(a: Side, b: Side, productive: bool) -> str:
+    if productive and a.role == "3":
+        a, b = b, a
+    return f"{a.symbol or 'intergenic'}::{b.symbol or 'intergenic'}"
+
+
+def _rearrangement_call(k: Side, p: Side, productive: bool, routes: tuple[str, ...]) -> Call:
+    gene = k.symbol
+    where = k.label if k.upstream_of else k.breakpoint
+    return Call(
+        Status.VUS,
+        "other_subprotocol_rearrangement",
+        f"{_name(k, p, productive)} rearrangement at {where}: a {gene} rearrangement is an "
+        f"entry criterion of sub-protocol {', '.join(routes)}, not a sub-protocol B alteration",
+        None,
+        None,
+        (),
+        routes,
+    )
+
+
+def _plain_call(k: Side, p: Side, productive: bool) -> Call:
+    what = "no trial rule matches" if productive else "no 5'->3' fusion of two genes"
+    return Call(
+        Status.VUS,
+        "no_rule_matched" if productive else "not_a_productive_fusion",
+        f"{_name(k, p, productive)} rearrangement at {k.breakpoint}: {what}",
+    )
+
+
+def _gene_call(ctx: FusionContext, k: Side, p: Side, productive: bool, rna: bool) -> Call:
+    symbol = k.symbol
+    kinase_rule = (
+        ctx.rules.listed_rule("fusion", symbol)
+        or ctx.rules.review_rule("kinase_fusion", symbol)
+        or ctx.rules.routes(symbol, "kinase_fusion")
+    )
+    if kinase_rule:
+        return _kinase_call(ctx, k, p, productive, rna)
+    routes = ctx.rules.routes(symbol, "rearrangement")
+    if routes:
+        return _rearrangement_call(k, p, productive, routes)
+    return _plain_call(k, p, productive)
+
+
+# ------------------------------------------------------------------ intragenic events
+
+
+def join_type(lo: Side, hi: Side) -> str:
+    """deletion / duplication / inversion, from which sides of the two breakends are kept."""
+    if lo.kept == UPSTREAM and hi.kept == DOWNSTREAM:
+        return "deletion"
+    if lo.kept == DOWNSTREAM and hi.kept == UPSTREAM:
+        return "duplication"
+    return "inversion"
+
+
+def _exon_range(numbers: list[int]) -> str:
+    if not numbers:
+        return "no exon"
+    if len(numbers) == 1:
+        return f"exon {numbers[0]}"
+    return f"exons {numbers[0]}-{numbers[-1]}"
+
+
+def _intragenic(ctx: FusionContext, a: Side, b: Side) -> Judgement:
+    lo, hi = sorted((a, b), key=lambda s: s.pos)
+    gene = a.panel_gene or b.panel_gene
+    what = join_type(lo, hi)
+    symbol = a.symbol
+    touched = [n for n, s, e in ctx.exons(symbol) if s <= hi.pos and e >= lo.pos] if gene else []
+    span = f"chr{lo.chrom}:{lo.pos}-{hi.pos}"
+    base = f"intragenic {what} of {symbol} ({span}, {_exon_range(touched)}): not a fusion"
+    kinase_rule = ctx.rules.review_rule("intragenic_kinase", symbol)
+    loss_rule = ctx.rules.review_rule("copy_loss", symbol)
+    domain = ctx.kinase_domains.get(symbol)
+    call: Call
+    if kinase_rule is not None and touched:
+        kinase_exons = (
+            [n for n in touched if domain.first_exon <= n <= domain.last_exon] if domain else []
+        )
+        if domain is None:
+            call = Call(
+                Status.REVIEW,
+                "intragenic_kinase_exons",
+                f"{base}; the kinase-domain exons of {symbol} are not known, so it may touch "
+                "them: effect on the kinase unknown",
+                kinase_rule.id,
+                "unknown",
+            )
+        elif kinase_exons:
+            call = Call(
+                Status.REVIEW,
+                "intragenic_kinase_exons",
+                f"{base}; it touches kinase-domain exons {kinase_exons[0]}-{kinase_exons[-1]} "
+                f"(kinase domain: exons {domain.first_exon}-{domain.last_exon}): effect on the "
+                f"kinase unknown; {kinase_rule.name}",
+                kinase_rule.id,
+                "unknown",
+                _domain_caveats(domain),
+            )
+        else:
+            call = Call(
+                Status.VUS,
+                "intragenic_outside_kinase_domain",
+                f"{base}; the kinase-domain exons ({domain.first_exon}-{domain.last_exon}) "
+                "are not touched",
+                None,
+                "yes",
+                _domain_caveats(domain),
+            )
+    elif loss_rule is not None and what == "deletion" and touched:
+        routes = ctx.rules.routes(symbol, "copy_loss")
+        call = Call(
+            Status.REVIEW,
+            "intragenic_deletion_of_exons",
+            f"{base}; it deletes {_exon_range(touched)}: possible loss of function; "
+            f"{loss_rule.name}",
+            loss_rule.id,
+            None,
+            (),
+            routes,
+        )
+    else:
+        small = "intronic" if not touched else f"touching {_exon_range(touched)}"
+        call = Call(
+            Status.VUS,
+            "intragenic_event",
+            f"{base}; {small}, no trial rule matches",
+        )
+    key = a if a.panel_gene is not None else b
+    return Judgement(call, key, f"intragenic_{what}", (symbol, symbol), (lo, hi))
+
+
+# ------------------------------------------------------------------ one junction
+
+
+def judge(ctx: FusionContext, a: Side, b: Side, rna: bool = False, frame: str = "") -> Judgement:
+    """Both ends located; at least one is in (or 5' of) a panel gene."""
+    if a.symbol and a.symbol == b.symbol:
+        return _intragenic(ctx, a, b)
+    productive = a.role is not None and b.role is not None and a.role != b.role
+    five, three = (a, b) if not productive or a.role == "5" else (b, a)
+    options: list[tuple[int, int, Call, Side]] = []
+    for k, p in ((a, b), (b, a)):
+        if k.panel_gene is None:
+            continue
+        call = _gene_call(ctx, k, p, productive, rna)
+        options.append((RANK.get(call.status, 5), ctx.relevance(k.panel_gene), call, k))
+    options.sort(key=lambda o: (o[0], o[1], not o[2].routes))
+    _, _, call, key = options[0]
+    if rna and frame:
+        call = _with_frame(call, frame)
+    kind = "fusion" if productive and a.symbol and b.symbol else "rearrangement"
+    partners = (five.symbol or "intergenic", three.symbol or "intergenic")
+    return Judgement(call, key, kind, partners, (five, three))
+
+
+def _with_frame(call: Call, frame: str) -> Call:
+    """The RNA caller's reading-frame verdict: an out-of-frame kinase fusion is for review."""
+    forward = call.reason in (
+        "listed_fusion",
+        "kinase_fusion",
+        "kinase_retained_breakpoint_after_listed_exon",
+        "kinase_domain_unknown",
+        "other_subprotocol_fusion",
+    )
+    if not forward:
+        return call
+    if frame in OUT_OF_FRAME:
+        return replace(
+            call,
+            status=Status.REVIEW if call.status == Status.QUALIFYING else call.status,
+            reason="out_of_frame_fusion" if call.status == Status.QUALIFYING else call.reason,
+            text=f"{call.text}; reading frame {frame} (the RNA caller's verdict): the kinase "
+            "may not be translated, not the listed product as called",
+            caveats=(f"reading frame {frame}", *call.caveats),
+        )
+    return replace(call, text=f"{call.text}; reading frame {frame}")
+
+
+def sides_of(ctx: FusionContext, junction: Junction) -> tuple[Side, Side | None]:
+    a = locate_side(ctx, junction.chrom_a, junction.pos_a, junction.kept_a, junction.cipos_a)
+    if junction.single:
+        return a, None
+    assert junction.chrom_b is not None and junction.pos_b is not None
+    assert junction.kept_b is not None
+    b = locate_side(ctx, junction.chrom_b, junction.pos_b, junction.kept_b, junction.cipos_b)
+    return a, b
+
+
+def shifted(ctx: FusionContext, side: Side, offset: int) -> Side:
+    """The same breakend moved by ``offset`` bases (to test an imprecise breakpoint)."""
+    return locate_side(ctx, side.chrom, side.pos + offset, side.kept, side.cipos)
