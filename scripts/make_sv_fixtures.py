@@ -164,29 +164,14 @@ class Vcf:
     def add(self, *fields: object) -> None:
         self.rows.append("\t".join(str(f) for f in fields))
 
-    def write(self) -> None:
+    def write(self, sites_only: bool = False) -> None:
+        """The VCF with GRCh38 contig lengths; ``sites_only``: no FORMAT or sample columns."""
         lengths = contig_lengths()[BUILD]
         contigs = [f"##contig=<ID=chr{c},length={n}>" for c, n in lengths.items()]
-        text = [
-            "##fileformat=VCFv4.2",
-            *self.header,
-            *contigs,
-            "\t".join(
-                [
-                    "#CHROM",
-                    "POS",
-                    "ID",
-                    "REF",
-                    "ALT",
-                    "QUAL",
-                    "FILTER",
-                    "INFO",
-                    "FORMAT",
-                    *self.samples,
-                ]
-            ),
-            *self.rows,
-        ]
+        columns = ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO"]
+        if not sites_only:
+            columns += ["FORMAT", *self.samples]
+        text = ["##fileformat=VCFv4.2", *self.header, *contigs, "\t".join(columns), *self.rows]
         (OUT / f"{self.name}.vcf").write_text("\n".join(text) + "\n", encoding="utf-8")
 
 

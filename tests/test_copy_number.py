@@ -46,7 +46,7 @@ def test_single_copy_gain_is_not_amplification(name, panel, rules):
 
 def test_log2_only_segment_says_no_purity_correction(panel, rules):
     (gain,) = _classify("cnvkit_abl1_gain_log2.cns", panel, rules).findings
-    assert any("purity" in c for c in gain.caveats)
+    assert any("assuming 100% tumour content (no purity correction)" in c for c in gain.caveats)
 
 
 def test_amplification_threshold_comes_from_the_rules_file(panel, tmp_path):
@@ -139,3 +139,67 @@ def test_control_freec_style_vcf_with_copy_number_in_info(panel, rules, tmp_path
     (amp,) = result.findings
     assert (amp.status, amp.rule_id, amp.copy_number) == (Status.QUALIFYING, "B-L2", 5)
     assert "INFO/CN" in amp.genomic
+
+
+REARR = DATA / "rearrangements"
+
+
+def _cn(name, panel, rules):
+    result = classify_copy_number_file(
+        REARR / name, panel, rules, "GRCh38", sample_id="S1", patient_id="P1", sha256="0"
+    )
+    assert result.accounting.reconciles
+    return result.findings
+
+
+def test_cn8_segment_over_exon_1b_only_does_not_amplify_the_kinase(panel, rules):
+    (finding,) = _cn("cnv_cnvkit_abl1_exon1b_only_cn8.vcf", panel, rules)
+    assert (finding.status, finding.rule_id, finding.reason) == (
+        Status.VUS,
+        None,
+        "amplification_outside_kinase_domain",
+    )
+    assert "touches ABL1 (no MANE exon) but not its kinase-domain exons 4-9" in (
+        finding.classification
+    )
+
+
+def test_partial_kinase_amplification_is_review_naming_the_exons(panel, rules):
+    (finding,) = _cn("cnv_cnvkit_abl1_partial_kinase_cn6.vcf", panel, rules)
+    assert (finding.status, finding.rule_id, finding.reason) == (
+        Status.REVIEW,
+        "B-L2",
+        "partial_kinase_amplification",
+    )
+    assert "over exons 1-6: covers only part of the kinase-domain exons 4-9" in (
+        finding.classification
+    )
+
+
+def test_one_amplicon_in_two_segments_covers_the_kinase_together(panel, rules):
+    first, second = _cn("cnv_cnvkit_abl1_split_amplicon.vcf", panel, rules)
+    for finding in (first, second):
+        assert (finding.status, finding.rule_id) == (Status.QUALIFYING, "B-L2")
+        assert "together with the adjacent amplified segment(s)" in finding.classification
+    assert "over exons 1-6" in first.classification
+    assert "over exons 7-11" in second.classification
+
+
+def test_nf1_copy_loss_is_b_review_and_names_d(panel, rules):
+    (finding,) = _cn("cnvkit_nf1_deletion.cns", panel, rules)
+    assert (finding.alteration_type, finding.status, finding.rule_id, finding.routes) == (
+        "deletion",
+        Status.REVIEW,
+        "B-R12",
+        ("D",),
+    )
+    assert "NF1 deletion, CN 1 (< 2) over MANE exons 1-58 of 58" in finding.classification
+    assert finding.label == "NF1 deletion, CN 1"
+
+
+def test_log2_only_nf1_loss_is_rounded_and_says_it_assumes_full_tumour_content(panel, rules):
+    (loss,) = _cn("cnvkit_nf1_loss_log2.cns", panel, rules)  # log2 -0.9: CN 1.07 -> 1
+    assert (loss.status, loss.rule_id) == (Status.REVIEW, "B-R12")
+    assert any("assuming 100% tumour content" in c for c in loss.caveats)
+    (shallow,) = _cn("cnvkit_nf1_shallow_log2.cns", panel, rules)  # log2 -0.3: CN 1.62 -> 2
+    assert (shallow.status, shallow.reason) == (Status.BENIGN, "copy_neutral")

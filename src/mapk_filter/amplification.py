@@ -43,7 +43,7 @@ class _Exons:
     def text(self) -> str:
         n = self.numbers
         if not n:
-            return "no exon"
+            return "no MANE exon"
         return f"exon {n[0]}" if len(n) == 1 else f"exons {n[0]}-{n[-1]}"
 
 
@@ -78,7 +78,7 @@ def _amplification(
 ) -> tuple[Status, str, str, str | None]:
     """B-L2 when the amplified sequence covers every kinase-domain exon of the gene."""
     cn = segment.copy_number
-    head = f"{gene.symbol} amplification, CN {cn:g} (>= {rule.min_copy_number:g})"
+    head = f"{gene.symbol} amplification, CN {cn:.3g} (>= {rule.min_copy_number:g})"
     own = _Exons(_covered(panel, gene.symbol, build, [(segment.start, segment.end)]))
     joint = _Exons(_covered(panel, gene.symbol, build, amplified))
     domain = load_kinase_domains().get(gene.symbol)
@@ -133,7 +133,7 @@ def _loss(
     return (
         Status.REVIEW,
         "copy_loss_of_coding_exons",
-        f"{gene.symbol} deletion, CN {segment.copy_number:g} (< {rule.below_copy_number:g}) over "
+        f"{gene.symbol} deletion, CN {segment.copy_number:.3g} (< {rule.below_copy_number:g}) over "
         f"MANE {span} of {total}: {rule.name}",
         rule.id,
     )
@@ -214,10 +214,10 @@ def interpret_segment(
         text += also
     elif called is not None and called < 2:
         kind, status, reason = "deletion", Status.VUS, "copy_loss"
-        text = f"{gene.symbol} copy loss, CN {cn:g}{also}: no trial rule lists it"
+        text = f"{gene.symbol} copy loss, CN {cn:.3g}{also}: no trial rule lists it"
     else:
         kind, status, reason = "copy_neutral", Status.BENIGN, "copy_neutral"
-        text = f"{gene.symbol} copy neutral, CN {cn:g}{also}"
+        text = f"{gene.symbol} copy neutral, CN {cn:.3g}{also}"
     problems: list[tuple[str, str]] = []
     failed = [f for f in segment.filters if f not in pass_filters]
     if failed and status != Status.BENIGN:

@@ -266,12 +266,12 @@ def _kinase_call(ctx: FusionContext, k: Side, p: Side, productive: bool, rna: bo
                 caveats,
                 routes,
             )
-        what = review.name if review else "kinase fusion"
+        what = review.name if review else "not a sub-protocol B alteration"
         return Call(
             status,
             "kinase_fusion" if review else "other_subprotocol_fusion",
-            f"{name} fusion with {symbol} as 3' partner, breakpoint in {pos.where}: kinase "
-            f"domain retained; {what}" + ("" if review else routed),
+            f"{name} fusion with {symbol} as 3' partner, breakpoint in {pos.where}: {symbol} "
+            f"kinase domain retained; {what}{routed}",
             rule_id,
             "yes",
             caveats,
@@ -281,8 +281,8 @@ def _kinase_call(ctx: FusionContext, k: Side, p: Side, productive: bool, rna: bo
         return Call(
             status,
             "partner_upstream_of_gene",
-            f"possible {name} rearrangement: {p.symbol} joined at {k.label}, the whole {symbol} "
-            f"gene kept; not a breakpoint inside {symbol}"
+            f"possible {name} rearrangement: {p.symbol} joined at {k.breakpoint}, the whole "
+            f"{symbol} gene kept; not a breakpoint inside {symbol}"
             + (f" (the configuration {listed.id} lists)" if listed else "")
             + f": confirm by RNA or FISH{routed}",
             rule_id,
@@ -329,11 +329,10 @@ def _name(a: Side, b: Side, productive: bool) -> str:
 
 def _rearrangement_call(k: Side, p: Side, productive: bool, routes: tuple[str, ...]) -> Call:
     gene = k.symbol
-    where = k.label if k.upstream_of else k.breakpoint
     return Call(
         Status.VUS,
         "other_subprotocol_rearrangement",
-        f"{_name(k, p, productive)} rearrangement at {where}: a {gene} rearrangement is an "
+        f"{_name(k, p, productive)} rearrangement at {k.breakpoint}: a {gene} rearrangement is an "
         f"entry criterion of sub-protocol {', '.join(routes)}, not a sub-protocol B alteration",
         None,
         None,

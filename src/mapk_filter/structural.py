@@ -198,7 +198,8 @@ def _event_finding(
         if (f := junction_finding(ctx, j, qc, sample_id, source_file)) is not None
     ]
     deletion = _deletion_finding(ctx, event, qc, sample_id, source_file)
-    if deletion is not None:
+    if deletion is not None:  # it says what an intragenic-deletion junction would say
+        found = [f for f in found if f.reason != "intragenic_deletion_of_exons"]
         found.insert(0, deletion)
     if found:
         found.sort(key=lambda f: RANK.get(f.would_be or f.status, 5))

@@ -1,0 +1,270 @@
+"""Fusion principles on named fixtures (tests/data/rearrangements, README there).
+
+Each test is one principle of SPEC section 2: a fusion needs two genes; a junction that
+cannot make the listed product goes to review, never away; a partner joined 5' of a kinase
+is that kinase's rearrangement; RNA callers' frame verdicts are kept; sites-only files are
+read; routing to sub-protocols C and D names the gene and the alteration.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mapk_filter.genome_genes import load_genome_genes
+from mapk_filter.models import Status
+from mapk_filter.readers.structural import DOWNSTREAM, UPSTREAM, Junction
+from mapk_filter.structural import classify_structural_file, interpret_junction
+
+DATA = Path(__file__).resolve().parent / "data" / "rearrangements"
+
+
+def classify(name: str, panel, rules, kind: str = "structural_variants"):
+    tumor = "TUMOR_S" if name.startswith("sv_") and "sites_only" not in name else None
+    result = classify_structural_file(
+        DATA / name,
+        panel,
+        rules,
+        "GRCh38",
+        sample_id="s",
+        patient_id="p",
+        sha256="",
+        tumor_name=tumor,
+        kind=kind,
+    )
+    assert result.accounting.reconciles
+    return result
+
+
+def only(name: str, panel, rules, kind: str = "structural_variants"):
+    (finding,) = classify(name, panel, rules, kind).findings
+    return finding
+
+
+# ----------------------------------------------------------------- 1. two genes
+
+
+@pytest.mark.parametrize(
+    "name, gene",
+    [
+        ("sv_manta_abl1_intron1_deletion_300bp.vcf", "ABL1"),
+        ("sv_manta_pdgfrb_intron10_deletion.vcf", "PDGFRB"),
+    ],
+)
+def test_small_intronic_deletion_inside_a_listed_kinase_is_a_vus_not_a_fusion(
+    name, gene, panel, rules
+):
+    finding = only(name, panel, rules)
+    assert (finding.status, finding.rule_id, finding.reason) == (
+        Status.VUS,
+        None,
+        "intragenic_event",
+    )
+    assert finding.alteration_type == "intragenic_deletion"
+    assert f"intragenic deletion of {gene}" in finding.classification
+    assert "not a fusion; intronic" in finding.classification
+
+
+def test_intragenic_duplication_of_kinase_exons_is_review_with_that_said(panel, rules):
+    finding = only("sv_manta_abl1_kinase_exons_duplication.vcf", panel, rules)
+    assert (finding.status, finding.rule_id, finding.reason) == (
+        Status.REVIEW,
+        "B-R13",
+        "intragenic_kinase_exons",
+    )
+    assert "it touches kinase-domain exons 4-6 (kinase domain: exons 4-9)" in (
+        finding.classification
+    )
+    assert finding.kinase_domain_retained == "unknown"
+
+
+@pytest.mark.parametrize("gene", ["ABL1", "PDGFRB"])
+@pytest.mark.parametrize(
+    "kept", [(UPSTREAM, DOWNSTREAM), (DOWNSTREAM, UPSTREAM), (UPSTREAM, UPSTREAM)]
+)
+def test_no_junction_with_both_ends_in_one_gene_is_ever_listed(gene, kept, panel, rules):
+    """Every join geometry (deletion, duplication, inversion) inside the listed gene."""
+    start, end = panel.genes[gene].spans["GRCh38"]
+    chrom = panel.genes[gene].chrom
+    a, b = start + 1000, end - 1000
+    junction = Junction(chrom, a, kept[0], chrom, b, kept[1], "BND", ("x",), (1,), 40, ("PASS",))
+    finding = interpret_junction(junction, panel, load_genome_genes(), rules, "GRCh38")
+    assert finding is not None
+    assert finding.status != Status.QUALIFYING and finding.rule_id not in ("B-L1", "B-L3")
+    assert finding.alteration_type.startswith("intragenic_")
+
+
+# ----------------------------------------------------------------- 2. cannot make it
+
+
+def test_inversion_between_the_right_introns_is_review_not_vus(panel, rules):
+    finding = only("sv_manta_ebf1_pdgfrb_inversion.vcf", panel, rules)
+    assert (finding.status, finding.rule_id, finding.reason) == (
+        Status.REVIEW,
+        "B-L3",
+        "orientation_cannot_make_fusion",
+    )
+    assert "cannot make EBF1::PDGFRB" in finding.classification
+    assert "confirm by RNA or FISH" in finding.classification
+
+
+def test_listed_partner_joined_upstream_of_abl1_is_a_possible_abl1_rearrangement(panel, rules):
+    result = classify("sv_manta_bcr_upstream_abl1.vcf", panel, rules)
+    (finding,) = result.findings
+    assert (finding.gene, finding.partner_genes) == ("ABL1", ("BCR", "ABL1"))
+    assert (finding.status, finding.rule_id, finding.reason) == (
+        Status.REVIEW,
+        "B-L1",
+        "partner_upstream_of_gene",
+    )
+    assert "3.0 kb 5' of ABL1" in finding.breakpoints[1]
+    assert result.accounting.outside_panel == 0  # never dropped as intergenic
+
+
+def test_breakend_beyond_the_rearrangement_window_is_not_attributed(panel, rules):
+    """The window (rules: rearrangement_window_bp) bounds the principle: inside it the
+    breakend is ABL1's; one base beyond it, the junction is only BCR's, not listed."""
+    genes = load_genome_genes()
+    start = panel.genes["ABL1"].spans["GRCh38"][0]
+    bcr = panel.genes["BCR"].spans["GRCh38"][0] + 10_000
+    found = {}
+    for distance in (rules.rearrangement_window_bp, rules.rearrangement_window_bp + 1):
+        junction = Junction(
+            "22", bcr, UPSTREAM, "9", start - distance, DOWNSTREAM, "BND", (), (1,), 30, ()
+        )
+        finding = interpret_junction(junction, panel, genes, rules, "GRCh38")
+        assert finding is not None
+        found[distance] = (finding.gene, finding.status)
+    assert found == {
+        rules.rearrangement_window_bp: ("ABL1", Status.REVIEW),
+        rules.rearrangement_window_bp + 1: ("BCR", Status.VUS),
+    }
+
+
+def test_reciprocal_junction_alone_is_review_and_with_its_forward_mate_is_not(panel, rules):
+    """ABL1::ETV6 alone may mean a missed ETV6::ABL1; with the forward junction it does not."""
+    genes = load_genome_genes()
+    abl1_i1 = next(e for e in panel.exons if e.gene == "ABL1" and e.number == 1)
+    etv6_i5 = next(e for e in panel.exons if e.gene == "ETV6" and e.number == 5)
+    a, e = abl1_i1.spans["GRCh38"][1] + 5000, etv6_i5.spans["GRCh38"][1] + 2000
+    reciprocal = Junction("9", a, UPSTREAM, "12", e, DOWNSTREAM, "BND", (), (1,), 30, ())
+    finding = interpret_junction(reciprocal, panel, genes, rules, "GRCh38")
+    assert finding is not None
+    assert (finding.status, finding.reason, finding.rule_id) == (
+        Status.REVIEW,
+        "reciprocal_junction",
+        "B-L1",
+    )
+    assert "forward junction ETV6::ABL1 not seen: confirm by RNA or FISH" in (
+        finding.classification
+    )
+
+
+# ----------------------------------------------------------------- 3. RNA verdicts
+
+
+@pytest.mark.parametrize(
+    "name, listed_rule",
+    [
+        ("rna_arriba_etv6_abl1_frames.tsv", "B-L1"),
+        ("rna_starfusion_ebf1_pdgfrb_coding_effect.tsv", "B-L3"),
+        ("rna_fusioncatcher_nup214_abl1.txt", "B-L1"),
+    ],
+)
+def test_out_of_frame_listed_fusion_is_review_with_the_frame_named(name, listed_rule, panel, rules):
+    findings = classify(name, panel, rules, "rna_fusions").findings
+    in_frame, *others = findings
+    assert (in_frame.status, in_frame.rule_id) == (Status.QUALIFYING, listed_rule)
+    assert in_frame.classification.endswith("reading frame in-frame")
+    assert others
+    for finding in others:
+        assert (finding.status, finding.reason, finding.rule_id) == (
+            Status.REVIEW,
+            "out_of_frame_fusion",
+            listed_rule,
+        )
+        frame = finding.caveats[0].removeprefix("reading frame ")
+        assert frame in ("out-of-frame", "stop-codon")
+        assert f"reading frame {frame} (the RNA caller's verdict)" in finding.classification
+
+
+def test_fusioncatcher_reads_spanning_pairs_and_unique_reads(panel, rules):
+    result = classify("rna_fusioncatcher_nup214_abl1.txt", panel, rules, "rna_fusions")
+    assert result.caller == "fusioncatcher"
+    assert [f.supporting_reads for f in result.findings] == [23, 20]
+    assert result.findings[0].partner_genes == ("NUP214", "ABL1")
+
+
+# ----------------------------------------------------------------- 4. sites-only VCFs
+
+
+def test_sites_only_vcf_reads_support_from_info(panel, rules):
+    result = classify("sv_sites_only_fip1l1_pdgfra.vcf", panel, rules)
+    (finding,) = result.findings
+    assert (finding.partner_genes, finding.status, finding.rule_id) == (
+        ("FIP1L1", "PDGFRA"),
+        Status.REVIEW,
+        "B-R10",
+    )
+    assert finding.supporting_reads == 21  # SR 12 + SP 9
+    assert result.tumor_sample == ""
+    assert any(n.startswith("sites-only VCF (no sample columns)") for n in result.notes)
+
+
+def test_sites_only_vcf_without_support_is_never_a_clean_listed_fusion(panel, rules):
+    finding = only("sv_sites_only_etv6_abl1_no_support.vcf", panel, rules)
+    assert (finding.status, finding.would_be, finding.reason) == (
+        Status.FILTERED,
+        Status.QUALIFYING,
+        "filtered:no_read_support",
+    )
+
+
+# ----------------------------------------------------------------- 7. routing
+
+
+def test_p2ry8_crlf2_par1_deletion_names_sub_protocol_c(panel, rules):
+    result = classify("sv_manta_p2ry8_crlf2_deletion.vcf", panel, rules)
+    (finding,) = result.findings  # was: no finding at all (both ends outside the panel)
+    assert finding.partner_genes == ("P2RY8", "CRLF2")
+    assert (finding.status, finding.routes) == (Status.VUS, ("C",))
+    assert finding.label == "P2RY8::CRLF2 fusion"
+
+
+def test_igh_crlf2_names_igh_and_sub_protocol_c(panel, rules):
+    finding = only("sv_delly_igh_crlf2.vcf", panel, rules)
+    assert set(finding.partner_genes) == {"IGH", "CRLF2"}
+    assert finding.routes == ("C",)
+
+
+def test_pax5_jak2_keeping_the_jak2_kinase_names_c(panel, rules):
+    finding = only("sv_manta_pax5_jak2.vcf", panel, rules)
+    assert (finding.partner_genes, finding.routes, finding.kinase_domain_retained) == (
+        ("PAX5", "JAK2"),
+        ("C",),
+        "yes",
+    )
+    assert finding.status == Status.VUS  # C, not B
+
+
+def test_braf_fusion_keeping_the_kinase_is_b_review_and_names_d(panel, rules):
+    finding = only("sv_manta_kiaa1549_braf_duplication.vcf", panel, rules)
+    assert (finding.partner_genes, finding.status, finding.rule_id, finding.routes) == (
+        ("KIAA1549", "BRAF"),
+        Status.REVIEW,
+        "B-R11",
+        ("D",),
+    )
+
+
+def test_nf1_deletions_from_an_sv_file_are_review_and_name_d(panel, rules):
+    intragenic, whole = classify("sv_manta_nf1_deletions.vcf", panel, rules).findings
+    for finding in (intragenic, whole):
+        assert (finding.status, finding.rule_id, finding.routes) == (
+            Status.REVIEW,
+            "B-R12",
+            ("D",),
+        )
+    assert "removing MANE exon(s) 2-10 of 58" in intragenic.classification
+    assert "removing MANE exon(s) 1-58 of 58" in whole.classification
