@@ -55,6 +55,7 @@ def sample(*findings: Finding, error: str | None = None) -> SampleResult:
         sha256="0" * 64,
         findings=findings,
         accounting=FileAccounting("S1", "s1.vcf", "small_variants", error=error),
+        build_evidence="contigs",
     )
 
 

@@ -154,6 +154,15 @@ def _routing(findings: tuple[Finding, ...]) -> tuple[dict[str, str], ...]:
     )
 
 
+def _assumed_build(sample: SampleResult) -> str:
+    """What was assumed for an unverified build, from the reader's note when it left one."""
+    prefix = f"genome build {sample.genome_build} assumed"
+    note = next((n for n in sample.notes if n.startswith(prefix)), None)
+    if note is None:
+        return f"{sample.genome_build} assumed; nothing recorded verifies it"
+    return note.removeprefix("genome build ")
+
+
 def decide(
     patient: Patient,
     samples: tuple[SampleResult, ...],
@@ -247,6 +256,21 @@ def decide(
             0,
             "no small-variant file was read, so the exclusion "
             f"({excluded_by}: BCL2 venetoclax-resistance mutations) could not be assessed",
+        )
+    # A small-variant file read on an assumed build may have had BCL2 (and every hotspot)
+    # looked up at the wrong coordinates: no candidate, and no "nothing found" either.
+    unverified = [
+        s
+        for s in samples
+        if s.kind == "small_variants" and not s.accounting.error and not s.build_verified
+    ]
+    if unverified and not (excluded or not_met):
+        decision = Decision.REVIEW
+        reasons.insert(
+            0,
+            "genome build not verified: the BCL2 exclusion could not be checked reliably ("
+            + "; ".join(f"{s.sample_id}: {_assumed_build(s)}" for s in unverified)
+            + ")",
         )
     return PatientDecision(
         patient_id=patient.patient_id,

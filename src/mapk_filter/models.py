@@ -228,6 +228,17 @@ class SampleResult:
     caller: str = ""
     tumor_sample: str = ""
     normal_sample: str = ""
+    # How genome_build was established, strongest first: "fasta_ref_bases" (REF bases
+    # match the configured FASTA of that build), "contigs" (header contig lengths),
+    # "reference_line" (##reference/##assembly names it), "sheet" (declared, nothing in
+    # the file to check it against), "default" (nothing: the configured default assumed).
+    # Results written before the field existed load as "default": unverified.
+    build_evidence: str = "default"
+
+    @property
+    def build_verified(self) -> bool:
+        """False only when nothing established the build: the default was assumed."""
+        return self.build_evidence != "default"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -236,6 +247,7 @@ class SampleResult:
             "path": self.path,
             "kind": self.kind,
             "genome_build": self.genome_build,
+            "build_evidence": self.build_evidence,
             "sha256": self.sha256,
             "caller": self.caller,
             "tumor_sample": self.tumor_sample,
@@ -253,6 +265,7 @@ class SampleResult:
             path=d["path"],
             kind=d["kind"],
             genome_build=d["genome_build"],
+            build_evidence=d.get("build_evidence", "default"),
             sha256=d["sha256"],
             caller=d.get("caller", ""),
             tumor_sample=d.get("tumor_sample", ""),

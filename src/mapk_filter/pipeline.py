@@ -47,6 +47,7 @@ def _failed(row: SampleRow, build: str, message: str) -> SampleResult:
         path=str(row.path),
         kind=row.kind,
         genome_build=build,
+        build_evidence="sheet" if row.genome_build else "default",
         sha256=sha,
         findings=(),
         accounting=FileAccounting(
@@ -113,6 +114,10 @@ def classify_sample(
     except Exception as exc:  # a reader bug must cost one file, never the batch
         error = f"{row.path}: could not be read ({type(exc).__name__}: {exc}); please report"
         result = _failed(row, build, error)
+    if result.kind != "small_variants" and not error:
+        # Other kinds: their readers check the sheet's (or default) build against the
+        # header (check_build); the evidence recorded is the sheet's declaration or none.
+        result = replace(result, build_evidence="sheet" if row.genome_build else "default")
     if row.genome_build is None and result.kind != "small_variants" and not error:
         note = f"no genome_build in the sample sheet: {build} (the configured default) assumed"
         result = replace(result, notes=(*result.notes, note))
@@ -141,7 +146,7 @@ def _classify_small(
             caller=row.caller,
             build_from_header=row.genome_build is None,
         )
-    return classify_scan(
+    result = classify_scan(
         scan,
         panel,
         rules,
@@ -150,6 +155,7 @@ def _classify_small(
         patient_id=row.patient_id,
         sha256=sha256,
     )
+    return replace(result, build_evidence=scan.build_evidence)
 
 
 def decide_patient(

@@ -7,10 +7,12 @@ outside the panel or returned, so the caller can account for all of them.
 
 from __future__ import annotations
 
+import tempfile
 import warnings
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +27,12 @@ from ..settings import Reference
 from .evidence import extractor_for
 from .vcf_header import (
     CALLERS,
+    REF_CHECK_RECORDS,
     HeaderFacts,
-    build_from_contigs,
-    check_build,
+    RefBaseCheck,
     choose_samples,
+    compare_ref_bases,
+    establish_build,
     parse_header,
     unreadable_as_input_error,
 )
@@ -47,6 +51,9 @@ class SmallVariantScan:
     normal_sample: str
     annotation_sources: tuple[str, ...]
     region_query: bool
+    # How ``build`` was established: fasta_ref_bases | contigs | reference_line | sheet |
+    # default (vcf_header.BUILD_EVIDENCE); only "default" is unverified.
+    build_evidence: str = "default"
     records_read: int = 0
     alleles: int = 0
     outside_panel: int = 0
@@ -69,6 +76,41 @@ def _open(path: Path) -> Any:
         return VCF(str(path))  # lazy=True crashes on FORMAT access (cyvcf2 0.35)
     except (OSError, ValueError, Exception) as exc:  # cyvcf2 raises bare Exception too
         raise InputError(str(path), f"not a readable VCF/BCF: {exc}") from exc
+
+
+def _ref_check(path: Path, fasta: Path) -> RefBaseCheck:
+    """The REF bases of the file's first records compared with the reference FASTA."""
+    vcf = _open(path)
+    rows: list[tuple[int, str, int, str]] = []
+    try:
+        with unreadable_as_input_error(path, lambda: len(rows)):
+            for number, record in enumerate(islice(vcf, REF_CHECK_RECORDS), start=1):
+                rows.append((number, record.CHROM, record.POS, record.REF))
+    finally:
+        vcf.close()
+    return compare_ref_bases(path, rows, fasta)
+
+
+def _with_fasta_contigs(path: Path, fasta: Path, workdir: Path | None) -> Path:
+    """A copy of a file without ##contig lines, given the FASTA's (bcftools reheader).
+
+    bcftools norm writes BCF, which cannot hold a record whose contig the header lacks.
+    """
+    import pysam.bcftools
+    import pysam.utils
+
+    directory = Path(workdir or tempfile.mkdtemp(prefix="mapk_filter_contigs_"))
+    directory.mkdir(parents=True, exist_ok=True)
+    out = directory / f"contigs.{path.name}"
+    fai = Path(f"{fasta}.fai")
+    try:
+        pysam.bcftools.reheader("--fai", str(fai), "-o", str(out), str(path), catch_stdout=False)
+    except pysam.utils.SamtoolsError as exc:
+        message = " ".join(str(exc).split())
+        raise InputError(
+            str(path), f"bcftools reheader with the contigs of {fai.name} failed: {message}"
+        ) from exc
+    return out
 
 
 def _merged(panel: Panel, build: str) -> list[tuple[str, int, int]]:
@@ -186,9 +228,12 @@ def read_small_variants(
 ) -> SmallVariantScan:
     """Read one small-variant file; raise InputError (naming file and record) on bad input.
 
-    ``caller`` overrides the caller detected from the header (sample sheet column). With
-    ``build_from_header`` (the sheet names no build) the header's contig lengths choose the
-    build, and ``declared_build`` is only the fallback when they cannot tell.
+    ``caller`` overrides the caller detected from the header (sample sheet column). The
+    build is established by ``vcf_header.establish_build`` from what the file shows (REF
+    bases against ``reference.fasta``, header contig lengths, ##reference line), which
+    must agree with ``declared_build``; with ``build_from_header`` (the sheet names no
+    build) ``declared_build`` is only the configured default, assumed (unverified, see
+    ``SmallVariantScan.build_evidence``) when the file cannot tell.
     """
     vcf = _open(path)
     facts = parse_header(vcf.raw_header, list(vcf.samples))
@@ -196,14 +241,16 @@ def read_small_variants(
         if caller not in CALLERS:
             raise InputError(str(path), f"unknown caller '{caller}'; one of {', '.join(CALLERS)}")
         facts = replace(facts, caller=caller)
-    notes: list[str] = []
-    detected = build_from_contigs(facts.contigs) if build_from_header else None
-    if detected:
-        declared_build = detected
-        notes.append(f"genome build {detected} taken from the header contig lengths")
-    build_note = check_build(path, facts, declared_build)
-    if build_note:
-        notes.append(build_note)
+    fasta = reference.fasta if reference is not None else None
+    call = establish_build(
+        path,
+        facts,
+        None if build_from_header else declared_build,
+        declared_build,
+        _ref_check(path, fasta) if fasta is not None else None,
+    )
+    declared_build = call.build
+    notes: list[str] = [call.note]
     tumor, normal = choose_samples(path, facts, tumor_name, normal_name)
     index = find_index(path) if path.suffix in (".gz", ".bcf") else None
     regions = _merged_regions(panel, declared_build, facts.uses_chr) if index else None
@@ -211,7 +258,16 @@ def read_small_variants(
     current = path
     if reference is not None and reference.fasta is not None:
         vcf.close()
-        current = left_align(path, reference.fasta, regions, workdir)
+        if not facts.contigs:  # records on contigs the header lacks cannot be written as BCF
+            current = _with_fasta_contigs(path, reference.fasta, workdir)
+            regions, index = None, None  # the copy has no index: stream it
+        try:
+            current = left_align(current, reference.fasta, regions, workdir)
+        except InputError as exc:  # name the user's file, not the reheadered copy
+            if current == path:
+                raise
+            what = str(exc).removeprefix(f"{exc.path}: ")
+            raise InputError(str(path), f"with the FASTA's contig lines added: {what}") from exc
         notes.append(f"indels left-aligned with bcftools norm against {reference.fasta.name}")
         vcf = _open(current)
         regions = None  # the normalised file holds only what the index query returned
@@ -230,6 +286,7 @@ def read_small_variants(
         normal_sample="" if normal is None else facts.samples[normal],
         annotation_sources=tuple(parsers),
         region_query=index is not None,
+        build_evidence=call.evidence,
         notes=notes,
     )
     try:
