@@ -467,4 +467,5 @@ def classify_scan(
         caller=scan.facts.caller,
         tumor_sample=scan.tumor_sample,
         normal_sample=scan.normal_sample,
+        annotation_sources=scan.annotation_sources,
     )

@@ -8,9 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .exclusion import ExclusionAssessment, assess_exclusion
 from .models import CriterionStatus, Decision, Finding, SampleResult, Status
 from .rules import ClinicalCriterion, TrialRules
 from .sheets import Patient
+from .timepoints import Timepoint, serial_view
 
 _RULE_STATUSES = (Status.QUALIFYING, Status.REVIEW, Status.EXCLUSION)
 STRUCTURAL = frozenset(
@@ -59,6 +61,8 @@ class PatientDecision:
     findings: tuple[Finding, ...]  # every finding of every file, clinical ones first
     other_subprotocols: tuple[dict[str, str], ...]
     samples: tuple[SampleResult, ...]
+    exclusion: ExclusionAssessment | None = None
+    decision_timepoint: str = ""  # the latest timepoint, the one decided on
 
     @property
     def decisive_findings(self) -> tuple[Finding, ...]:
@@ -168,14 +172,15 @@ def decide(
     samples: tuple[SampleResult, ...],
     rules: TrialRules,
     sheet_errors: tuple[str, ...] = (),
+    timepoints: dict[str, Timepoint] | None = None,
 ) -> PatientDecision:
     """``sheet_errors``: this patient's sample-sheet rows the run had to leave out; like an
-    unreadable file, they block a candidate decision."""
+    unreadable file, they block a candidate decision. ``timepoints``: each sample's place in
+    the patient's history; a patient is decided on the latest timepoint (timepoints.py)."""
     clinical = judge_clinical(patient, rules)
     ic50_finding, ic50_note = drug_response_finding(patient, rules)
-    findings = ((ic50_finding,) if ic50_finding else ()) + tuple(
-        f for s in samples for f in s.findings
-    )
+    view = serial_view(samples, timepoints or {})
+    findings = ((ic50_finding,) if ic50_finding else ()) + view.findings
 
     def having(effective: Status, clean: bool) -> list[Finding]:
         return [
@@ -195,6 +200,8 @@ def decide(
     unknown = [c for c in clinical if c.status == CriterionStatus.UNKNOWN]
     errors = [s.accounting.error for s in samples if s.accounting.error]
     errors += [f"sample sheet row left out: {e}" for e in sheet_errors]
+    errors += list(view.problems)
+    exclusion = assess_exclusion(samples, rules, bool(excluded), bool(excluded_qc), view.rank)
     builds = {s.sample_id: s.genome_build for s in samples if not s.accounting.error}
     if len(set(builds.values())) > 1:
         listing = ", ".join(f"{k}: {v}" for k, v in sorted(builds.items()))
@@ -212,6 +219,8 @@ def decide(
         else f"input file could not be read: {e}"
         for e in errors
     ]
+    if exclusion.blocking:
+        reasons.append(exclusion.blocking)
     reasons += [f"listed finding: {_label(f)}" for f in listed]
     reasons += [
         f"listed finding with QC caveat ({'; '.join(f.caveats)}): {_label(f)}" for f in listed_qc
@@ -241,9 +250,19 @@ def decide(
 
     if excluded or not_met:
         decision = Decision.NOT_CANDIDATE
-    elif listed and not (unknown or errors or excluded_qc):
+    elif listed and not (unknown or errors or excluded_qc or exclusion.blocking):
         decision = Decision.CANDIDATE
-    elif listed or listed_qc or review or review_qc or doubt or doubt_qc or excluded_qc or errors:
+    elif (
+        listed
+        or listed_qc
+        or review
+        or review_qc
+        or doubt
+        or doubt_qc
+        or excluded_qc
+        or errors
+        or exclusion.blocking
+    ):
         decision = Decision.REVIEW
     else:
         decision = Decision.NOT_CANDIDATE
@@ -280,4 +299,6 @@ def decide(
         findings=findings,
         other_subprotocols=_routing(findings),
         samples=samples,
+        exclusion=exclusion,
+        decision_timepoint=view.decision_timepoint,
     )

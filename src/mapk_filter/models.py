@@ -135,6 +135,9 @@ class Finding:
     supporting_reads: int | None = None  # split + spanning reads, as the caller gives
     copy_number: float | None = None
     other_records: tuple[int, ...] = ()  # the event's other records (BND mates), same finding
+    # What every file of the same kind showed at each timepoint (decide fills it): per file
+    # sample_id, timepoint, result "detected" / "not detected" / "not assessed", evidence.
+    timepoints: tuple[dict[str, Any], ...] = ()
 
     @property
     def label(self) -> str:
@@ -177,6 +180,7 @@ class Finding:
                 "partner_genes": tuple(d.get("partner_genes", ())),
                 "breakpoints": tuple(d.get("breakpoints", ())),
                 "other_records": tuple(d.get("other_records", ())),
+                "timepoints": tuple(d.get("timepoints", ())),
             }
         )
 
@@ -234,6 +238,9 @@ class SampleResult:
     # the file to check it against), "default" (nothing: the configured default assumed).
     # Results written before the field existed load as "default": unverified.
     build_evidence: str = "default"
+    annotation_sources: tuple[str, ...] = ()  # CSQ / ANN / BCSQ found (or added by csq)
+    # kind coverage: per target (BCL2 exclusion codons) label, status, min_depth, detail
+    coverage: tuple[dict[str, Any], ...] = ()
 
     @property
     def build_verified(self) -> bool:
@@ -248,6 +255,8 @@ class SampleResult:
             "kind": self.kind,
             "genome_build": self.genome_build,
             "build_evidence": self.build_evidence,
+            "annotation_sources": list(self.annotation_sources),
+            "coverage": [dict(c) for c in self.coverage],
             "sha256": self.sha256,
             "caller": self.caller,
             "tumor_sample": self.tumor_sample,
@@ -266,6 +275,8 @@ class SampleResult:
             kind=d["kind"],
             genome_build=d["genome_build"],
             build_evidence=d.get("build_evidence", "default"),
+            annotation_sources=tuple(d.get("annotation_sources", ())),
+            coverage=tuple(d.get("coverage", ())),
             sha256=d["sha256"],
             caller=d.get("caller", ""),
             tumor_sample=d.get("tumor_sample", ""),

@@ -16,6 +16,7 @@ from .amplification import classify_copy_number_file
 from .classify import classify_scan
 from .decide import decide
 from .errors import InputError, MapkFilterError, SheetError
+from .exclusion import classify_coverage_file
 from .models import FileAccounting, SampleResult
 from .panel import Panel, load_panel
 from .provenance import provenance
@@ -28,6 +29,7 @@ from .rules import TrialRules, load_rules
 from .settings import Filters, Reference
 from .sheets import SampleRow, read_patient, read_samples
 from .structural import classify_structural_file
+from .timepoints import Timepoint
 
 
 def _sample_row(sample_sheet: Path, sample_id: str, patient_id: str | None) -> SampleRow:
@@ -104,6 +106,17 @@ def classify_sample(
                 tumor_name=row.tumor_name,
                 pass_filters=frozenset(filters.pass_filters),
             )
+        elif row.kind == "coverage":
+            result = classify_coverage_file(
+                row.path,
+                panel,
+                rules,
+                build,
+                sample_id=row.sample_id,
+                patient_id=row.patient_id,
+                sha256=sha256,
+                min_depth=filters.min_depth,
+            )
         elif row.kind != "small_variants":
             raise InputError(str(row.path), f"unknown kind '{row.kind}'")
         else:
@@ -179,7 +192,8 @@ def decide_patient(
         raise SheetError(f"sample results {', '.join(foreign)} belong to another patient")
     rows = read_samples(sample_sheet, patient_id, strict=False)
     timepoints = {r.sample_id: r.timepoint for r in rows}
-    decision = decide(patient, samples, rules, sheet_errors)
+    history = {r.sample_id: Timepoint(r.timepoint or "", r.collection_date or "") for r in rows}
+    decision = decide(patient, samples, rules, sheet_errors, history)
     inputs = [
         {"path": str(patient_sheet), "sha256": sha256_file(patient_sheet), "role": "patient sheet"},
         {"path": str(sample_sheet), "sha256": sha256_file(sample_sheet), "role": "sample sheet"},
@@ -189,6 +203,7 @@ def decide_patient(
         decision,
         provenance(panel, rules, inputs, [s.genome_build for s in samples]),
         timepoints,
+        {r.sample_id: r.collection_date for r in rows},
     )
     write_json(out_dir / "report.json", report)
     atomic_write(out_dir / "variants.tsv", variants_tsv(decision))

@@ -32,6 +32,7 @@ SAMPLE_COLUMNS = (
     "genome_build",
     "timepoint",
     "caller",
+    "collection_date",
 )
 NUMERIC_COLUMNS = (
     "age_at_diagnosis_years",
@@ -68,6 +69,7 @@ class SampleRow:
     genome_build: str | None = None
     timepoint: str | None = None
     caller: str | None = None
+    collection_date: str | None = None  # YYYY-MM-DD; orders serial samples when all have one
 
 
 def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
@@ -162,6 +164,7 @@ def read_samples(path: Path, patient_id: str | None = None, strict: bool = True)
                 genome_build=values["genome_build"],
                 timepoint=values["timepoint"],
                 caller=values["caller"],
+                collection_date=values["collection_date"],
             )
         )
     return rows

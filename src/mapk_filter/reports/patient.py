@@ -62,8 +62,12 @@ def _reported(finding: Finding) -> bool:
 
 
 def build_report(
-    decision: PatientDecision, provenance: dict[str, Any], timepoints: dict[str, str | None]
+    decision: PatientDecision,
+    provenance: dict[str, Any],
+    timepoints: dict[str, str | None],
+    collection_dates: dict[str, str | None] | None = None,
 ) -> dict[str, Any]:
+    collection_dates = collection_dates or {}
     notes: list[str] = []
     for sample in decision.samples:
         notes += [f"{sample.sample_id}: {note}" for note in sample.notes]
@@ -77,6 +81,8 @@ def build_report(
         "findings": [f.to_dict() for f in decision.findings if _reported(f)],
         "other_subprotocols": [dict(r) for r in decision.other_subprotocols],
         "notes": notes,
+        "decision_timepoint": decision.decision_timepoint or None,
+        **({"exclusion": decision.exclusion.to_dict()} if decision.exclusion else {}),
         "samples": [
             {
                 "sample_id": s.sample_id,
@@ -88,6 +94,8 @@ def build_report(
                 "tumor_sample": s.tumor_sample,
                 "normal_sample": s.normal_sample,
                 "timepoint": timepoints.get(s.sample_id),
+                "collection_date": collection_dates.get(s.sample_id),
+                "build_evidence": s.build_evidence,
                 "notes": list(s.notes),
                 "error": s.accounting.error,
             }
