@@ -475,26 +475,38 @@ def build_batch(out: Path) -> None:
     # Structural variants and copy number (written by scripts/make_sv_fixtures.py).
     sv_files = structural_fixtures()
 
-    def add_structural(
-        pid: str, note: str, clinical: dict[str, str], fixture: str, kind: str
-    ) -> None:
-        patients.append({"patient_id": pid, **ELIGIBLE, "dasatinib_ic50_nM": "", **clinical})
+    def add_file(pid: str, fixture: str, kind: str, timepoint: str, sample: str = "") -> None:
         target = out / f"{pid}_{fixture}"
         target.write_bytes(sv_files[fixture])
-        is_vcf = fixture.endswith(".vcf") and kind != "rna_fusions"
+        two_samples = b"\tNORMAL_S\tTUMOR_S" in sv_files[fixture]
         samples.append(
             {
                 "patient_id": pid,
-                "sample_id": f"{pid}_{kind}",
+                "sample_id": f"{pid}_{sample or kind}",
                 "kind": kind,
                 "path": target.name,
-                "tumor_name": "TUMOR_S" if is_vcf else "",
-                "normal_name": "NORMAL_S" if is_vcf else "",
-                "genome_build": "GRCh38",
-                "timepoint": "relapse1",
+                "tumor_name": "TUMOR_S" if two_samples else "",
+                "normal_name": "NORMAL_S" if two_samples else "",
+                "genome_build": "GRCh38" if kind != "small_variants" else "",
+                "timepoint": timepoint,
             }
         )
-        # The small-variant file of the same sample: BCL2 (exclusion) must be assessable.
+
+    def add_structural(
+        pid: str,
+        note: str,
+        clinical: dict[str, str],
+        fixture: str,
+        kind: str,
+        more: tuple[tuple[str, str, str, str], ...] = (),
+    ) -> None:
+        """One structural/copy-number file at relapse1 (plus ``more``: fixture, kind,
+        timepoint, sample name) and the small-variant file of the same sample, without which
+        the BCL2 exclusion would not be assessed."""
+        patients.append({"patient_id": pid, **ELIGIBLE, "dasatinib_ic50_nM": "", **clinical})
+        add_file(pid, fixture, kind, "relapse1")
+        for extra, extra_kind, timepoint, name in more:
+            add_file(pid, extra, extra_kind, timepoint, name)
         small = VcfSpec(f"{pid}_mutect2", "mutect2", ["TUMOR_1"])
         background(small)
         samples.append(
@@ -545,6 +557,85 @@ def build_batch(out: Path) -> None:
         "rna_fusions",
     )
 
+    # Principles of SPEC section 2-4 (tests/data/rearrangements/README.md, tests/data/build,
+    # tests/data/coverage): each patient one principle, asserted in tests/test_workflow.py.
+    add_structural(
+        "P24",
+        "300-bp deletion inside ABL1 intron 1: one gene, not a fusion",
+        {"dasatinib_ic50_nM": "40"},
+        "sv_manta_abl1_intron1_deletion_300bp.vcf",
+        sv,
+    )
+    add_structural(
+        "P25",
+        "intragenic ABL1 duplication of kinase-domain exons 4-6",
+        {},
+        "sv_manta_abl1_kinase_exons_duplication.vcf",
+        sv,
+    )
+    add_structural(
+        "P26",
+        "EBF1/PDGFRB inversion: the right introns, an orientation that cannot make EBF1::PDGFRB",
+        {},
+        "sv_manta_ebf1_pdgfrb_inversion.vcf",
+        sv,
+    )
+    add_structural(
+        "P27",
+        "BCR joined 3 kb upstream of ABL1 exon 1b: a possible ABL1 rearrangement",
+        {},
+        "sv_manta_bcr_upstream_abl1.vcf",
+        sv,
+    )
+    add_structural(
+        "P28",
+        "CN 8 segment over ABL1 exon 1b only: the kinase is not amplified",
+        {"dasatinib_ic50_nM": "30"},
+        "cnv_cnvkit_abl1_exon1b_only_cn8.vcf",
+        cn,
+    )
+    add_structural(
+        "P29",
+        "P2RY8::CRLF2 PAR1 deletion (sub-protocol C)",
+        {"dasatinib_ic50_nM": "25"},
+        "sv_manta_p2ry8_crlf2_deletion.vcf",
+        sv,
+    )
+    add_structural(
+        "P30",
+        "NF1 deletion by copy number (B review, sub-protocol D)",
+        {},
+        "cnvkit_nf1_deletion.cns",
+        cn,
+    )
+    add_structural(
+        "P31",
+        "PAX5::JAK2 keeping the JAK2 kinase (sub-protocol C)",
+        {"dasatinib_ic50_nM": "52"},
+        "sv_manta_pax5_jak2.vcf",
+        sv,
+    )
+    # P32: a GRCh37 file with no contig lines, no ##reference and no sheet build, holding
+    # BCL2 p.Gly101Val at its GRCh37 coordinate: read as GRCh38 it would lose the exclusion.
+    patients.append({"patient_id": "P32", **ELIGIBLE, "dasatinib_ic50_nM": "2.5"})
+    add_file("P32", "mutect2_grch37_no_contigs_bcl2_g101v.vcf", "small_variants", "relapse1")
+    CASES.append(("P32", "GRCh37 file without contigs or sheet build (BCL2 G101V there)"))
+    add_structural(
+        "P33",
+        "ETV6::ABL1 at diagnosis, not detected at relapse 1 (serial samples)",
+        {},
+        "sv_manta_pdgfrb_intron10_deletion.vcf",
+        sv,
+        more=(("sv_manta_etv6_abl1.vcf", sv, "diagnosis", "diagnosis_sv"),),
+    )
+    add_structural(
+        "P34",
+        "IC50 candidate whose BCL2 codon 101 is covered by 8 reads (coverage file)",
+        {"dasatinib_ic50_nM": "3.3"},
+        "mosdepth_bcl2_low_codon101.per-base.bed.gz",
+        "coverage",
+    )
+
     with open(out / "patients.tsv", "w", newline="") as handle:
         writer = csv.DictWriter(handle, PATIENT_COLUMNS, delimiter="\t", lineterminator="\n")
         writer.writeheader()
@@ -578,13 +669,25 @@ CASES: list[tuple[str, str]] = []
 
 
 def structural_fixtures() -> dict[str, bytes]:
-    """The SV/CNV fixtures, written by make_sv_fixtures into a scratch folder."""
+    """The SV/CNV/RNA, principle, build and coverage fixtures, written by their scripts
+    (make_sv_fixtures, make_rearrangement_fixtures, make_build_fixtures,
+    make_coverage_fixtures) into a scratch folder, by file name."""
+    import make_build_fixtures
+    import make_coverage_fixtures
+    import make_rearrangement_fixtures
     import make_sv_fixtures
 
     with tempfile.TemporaryDirectory() as scratch:
-        make_sv_fixtures.OUT = Path(scratch)
+        root = Path(scratch)
+        make_sv_fixtures.OUT = root
         make_sv_fixtures.main()
-        return {p.name: p.read_bytes() for p in Path(scratch).iterdir()}
+        make_rearrangement_fixtures.OUT = root / "rearrangements"
+        make_rearrangement_fixtures.main()
+        make_build_fixtures.OUT = root / "build"
+        make_build_fixtures.main()
+        make_coverage_fixtures.OUT = root / "coverage"
+        make_coverage_fixtures.main()
+        return {p.name: p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 def main() -> None:

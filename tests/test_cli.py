@@ -104,3 +104,11 @@ def test_unknown_patient_is_a_one_line_error(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert err.startswith("mapk-filter: error:") and "no patient 'Q9'" in err
     assert "\n" not in err
+
+
+def test_classify_has_no_eligibility_options():
+    """Only QC thresholds are options; eligibility values live in the rules file."""
+    from mapk_filter.cli import build_parser
+
+    help_text = build_parser()._subparsers._group_actions[0].choices["classify"].format_help()
+    assert "--min-depth" in help_text and "--min-amplification-cn" not in help_text

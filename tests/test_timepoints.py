@@ -260,7 +260,7 @@ def test_coverage_of_the_exclusion_codons_decides_assessability(
     blocking = [r for r in result.reasons if r.startswith("exclusion (B-X1) not assessable")]
     assert bool(blocking) == (decision == Decision.REVIEW)
     accounting = next(s for s in samples if s.kind == "coverage").accounting
-    assert accounting.reconciles and accounting.records_read > 0
+    assert accounting.reconciles and accounting.records_read > 0 and accounting.alleles == 0
 
 
 def test_without_coverage_absence_is_not_proven_but_does_not_block(rules, tmp_path):

@@ -99,6 +99,79 @@ EXPECTED = {
         [],
     ),
     "P23": ("candidate", ["listed finding: EBF1::PDGFRB fusion", "(rule B-L3)"], []),
+    "P24": (
+        "not_candidate",
+        [
+            "no qualifying or reviewable finding",
+            "not a listed finding: intragenic deletion of ABL1",
+            "not a fusion; intronic",
+        ],
+        [],
+    ),
+    "P25": (
+        "review",
+        ["intragenic duplication of ABL1", "it touches kinase-domain exons 4-6", "(rule B-R13)"],
+        [],
+    ),
+    "P26": (
+        "review",
+        [
+            "possible listed finding, to confirm: PDGFRB::EBF1 junction",
+            "orientation that cannot make EBF1::PDGFRB",
+            "(rule B-L3)",
+        ],
+        [],
+    ),
+    "P27": (
+        "review",
+        [
+            "possible listed finding, to confirm: possible BCR::ABL1 rearrangement",
+            "3.0 kb 5' of ABL1), the whole ABL1 gene kept",
+            "(rule B-L1)",
+        ],
+        [],
+    ),
+    "P28": (
+        "not_candidate",
+        [
+            "no qualifying or reviewable finding",
+            "ABL1 amplification, CN 8 (>= 4): the segment touches ABL1 (no MANE exon) but not "
+            "its kinase-domain exons 4-9; the kinase is not amplified, not B-L2",
+        ],
+        [],
+    ),
+    "P29": ("not_candidate", ["P2RY8::CRLF2 rearrangement at chrX:"], ["C"]),
+    "P30": ("review", ["sponsor review: NF1 deletion, CN 1 (< 2)", "(rule B-R12)"], ["D"]),
+    "P31": (
+        "not_candidate",
+        ["PAX5::JAK2 fusion with JAK2 as 3' partner", "JAK2 kinase domain retained"],
+        ["C"],
+    ),
+    "P32": (
+        "review",
+        [
+            "genome build not verified: the BCL2 exclusion could not be checked reliably",
+            "listed finding: ex vivo dasatinib IC50 2.5 nM",
+        ],
+        [],
+    ),
+    "P33": (
+        "review",
+        [
+            "listed finding with QC caveat (present at diagnosis, not detected at relapse1): "
+            "ETV6::ABL1 fusion"
+        ],
+        [],
+    ),
+    "P34": (
+        "review",
+        [
+            "exclusion (B-X1) not assessable: BCL2 codons 101-104 (B-X1) "
+            "(chr18:63318355-63318366): minimum depth 8 < 20 over 3 of 12 bases",
+            "listed finding: ex vivo dasatinib IC50 3.3 nM",
+        ],
+        [],
+    ),
     "P22": ("review", ["listed finding: NUP214::ABL1 fusion", "unknown: Lansky/Karnofsky"], []),
 }
 
@@ -157,6 +230,10 @@ def test_accounting_reconciles_with_variants_tsv(batch_run, patient):
         if acc["error"]:
             continue
         mine = [r for r in rows if r["sample_id"] == acc["sample_id"]]
+        if acc["kind"] == "coverage":  # lines, not alleles: judged in report["exclusion"]
+            assert acc["records_read"] > 0 and acc["alleles"] == len(mine) == 0
+            assert f"{acc['sample_id']}: BCL2 codons 101-104" in report["exclusion"]["how"]
+            continue
         assert acc["alleles"] == acc["outside_panel"] + len(mine) > 0
         assert acc["in_panel"] == len(mine) == sum(acc["by_status"].values())
         assert all(r["status"] and r["reason"] for r in mine)
@@ -198,6 +275,8 @@ def test_summary_has_one_row_per_patient(batch_run):
     assert key["P19"] == "ABL1::ETV6 fusion [review]"
     assert key["P21"] == "ABL1 gain CN 3 [not listed]"
     assert key["P09"] == "NRAS p.Gly12Asp [filtered]"
+    assert key["P24"] == "ABL1 intragenic deletion [not listed]"
+    assert key["P29"] == "P2RY8::CRLF2 fusion [not listed]"
 
 
 def test_rerun_is_a_no_op(batch_run):
@@ -263,3 +342,17 @@ def test_slurm_profile_dry_run():
         check=False,
     )
     assert run.returncode == 0, run.stderr[-3000:]
+
+
+def test_an_eligibility_value_in_the_config_is_refused(tmp_path):
+    """B-L2's CN threshold is in the versioned rules file; a config edit must not move it."""
+    (tmp_path / "config.yaml").write_text(
+        f"patients: {BATCH / 'patients.tsv'}\nsamples: {BATCH / 'samples.tsv'}\n"
+        "filters:\n  min_amplification_cn: 3\n"
+    )
+    run = run_workflow(tmp_path, "-n")
+    assert run.returncode != 0
+    message = run.stdout + run.stderr
+    assert "filters.min_amplification_cn is an eligibility value, not a QC threshold" in message
+    assert "B-L2 requires.min_copy_number" in message
+    assert not (tmp_path / "results").exists()

@@ -9,7 +9,6 @@ small-variant file was searched (consequence annotation, or coordinates only).
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,7 +72,6 @@ def classify_coverage_file(
         }
         for t in scan.targets
     )
-    counts: Counter[str] = Counter({"coverage_target": scan.records_in_targets})
     return SampleResult(
         sample_id=sample_id,
         patient_id=patient_id,
@@ -82,18 +80,19 @@ def classify_coverage_file(
         genome_build=build,
         sha256=sha256,
         findings=(),
+        # Coverage lines are not variants: no alleles, no variants.tsv rows; what they say
+        # about the targets is in ``coverage`` (report.json: exclusion).
         accounting=FileAccounting(
             sample_id=sample_id,
             path=str(path),
             kind="coverage",
             records_read=scan.records_read,
-            alleles=scan.records_read,
-            outside_panel=scan.records_read - scan.records_in_targets,
-            by_status={k: v for k, v in counts.items() if v},
             region_query=scan.region_query,
         ),
         notes=(
             *scan.notes,
+            f"{scan.records_read} coverage line(s) read, {scan.records_in_targets} over the "
+            "exclusion codons",
             f"coverage ({scan.fmt}) over {', '.join(t.label for t in targets)}: a coverage "
             f"file carries no build; {build} coordinates were used",
         ),

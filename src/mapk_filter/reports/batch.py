@@ -25,8 +25,11 @@ SUMMARY_COLUMNS = (
 
 def _short(finding: dict[str, Any]) -> str:
     """A finding in a few words: the protein change, the fusion, or the copy number."""
+    kind = str(finding["alteration_type"]).replace("_", " ")
+    if kind.startswith("intragenic"):
+        return f"{finding['gene']} {kind}"
     if finding.get("partner_genes"):
-        return f"{'::'.join(finding['partner_genes'])} {finding['alteration_type']}"
+        return f"{'::'.join(finding['partner_genes'])} {kind}"
     gene = f"{finding['gene']} " if finding["gene"] else ""
     if finding.get("copy_number") is not None:
         return f"{gene}{finding['alteration_type']} CN {finding['copy_number']:g}"
