@@ -191,3 +191,22 @@ def test_files_of_one_patient_on_different_builds_block_a_decision(rules):
     result = decide(replace(ELIGIBLE, dasatinib_ic50_nM=2), (sample(), on37), rules)
     assert result.decision == Decision.REVIEW
     assert any("different genome builds (S1: GRCh38, S2: GRCh37)" in r for r in result.reasons)
+
+
+def test_patient_without_any_sample_row_is_review_and_incomplete(rules):
+    result = decide(ELIGIBLE, (), rules)
+    assert result.decision == Decision.REVIEW
+    assert result.reasons[0] == "no variant file listed for this patient: nothing was assessed"
+    assert result.assessment == "incomplete"
+
+
+def test_unreadable_file_makes_the_assessment_incomplete_not_the_clean_patient(rules):
+    broken = decide(ELIGIBLE, (sample(error="x.vcf: truncated"),), rules)
+    assert (broken.decision, broken.assessment) == (Decision.REVIEW, "incomplete")
+    assert broken.input_problems == ("input file could not be read: x.vcf: truncated",)
+    clean = decide(ELIGIBLE, (sample(),), rules)
+    assert (clean.decision, clean.assessment, clean.input_problems) == (
+        Decision.NOT_CANDIDATE,
+        "complete",
+        (),
+    )

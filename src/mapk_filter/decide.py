@@ -15,6 +15,15 @@ from .sheets import Patient
 from .timepoints import Timepoint, serial_view
 
 _RULE_STATUSES = (Status.QUALIFYING, Status.REVIEW, Status.EXCLUSION)
+# Reasons that say input could not be used (assessment "incomplete").
+INPUT_PROBLEM_PREFIXES = (
+    "input file could not be read",
+    "sample sheet row left out",
+    "the patient's files",
+    "no variant file listed",
+    "no small-variant file was read",
+    "genome build not verified",
+)
 STRUCTURAL = frozenset(
     {
         "fusion",
@@ -63,6 +72,13 @@ class PatientDecision:
     samples: tuple[SampleResult, ...]
     exclusion: ExclusionAssessment | None = None
     decision_timepoint: str = ""  # the latest timepoint, the one decided on
+    # Input that could not be used (unreadable files, rows left out, unverified build, ...):
+    # a data fix for the bioinformatician, not a board question (SPEC section 3).
+    input_problems: tuple[str, ...] = ()
+
+    @property
+    def assessment(self) -> str:
+        return "incomplete" if self.input_problems else "complete"
 
     @property
     def decisive_findings(self) -> tuple[Finding, ...]:
@@ -201,6 +217,8 @@ def decide(
     errors = [s.accounting.error for s in samples if s.accounting.error]
     errors += [f"sample sheet row left out: {e}" for e in sheet_errors]
     errors += list(view.problems)
+    if not samples and not sheet_errors:
+        errors.append("no variant file listed for this patient: nothing was assessed")
     exclusion = assess_exclusion(samples, rules, bool(excluded), bool(excluded_qc), view.rank)
     builds = {s.sample_id: s.genome_build for s in samples if not s.accounting.error}
     if len(set(builds.values())) > 1:
@@ -215,7 +233,7 @@ def decide(
     reasons += [f"clinical criterion not met: {c.name} (value: {c.value})" for c in not_met]
     reasons += [
         e
-        if e.startswith(("sample sheet", "the patient's files"))
+        if e.startswith(("sample sheet", "the patient's files", "no variant file"))
         else f"input file could not be read: {e}"
         for e in errors
     ]
@@ -291,7 +309,11 @@ def decide(
             + "; ".join(f"{s.sample_id}: {_assumed_build(s)}" for s in unverified)
             + ")",
         )
+    problems = [r for r in reasons if r.startswith(INPUT_PROBLEM_PREFIXES)]
+    if exclusion.blocking:
+        problems.append(exclusion.blocking)
     return PatientDecision(
+        input_problems=tuple(dict.fromkeys(problems)),
         patient_id=patient.patient_id,
         decision=decision,
         reasons=tuple(reasons),

@@ -131,6 +131,9 @@ def classify_sample(
         # Other kinds: their readers check the sheet's (or default) build against the
         # header (check_build); the evidence recorded is the sheet's declaration or none.
         result = replace(result, build_evidence="sheet" if row.genome_build else "default")
+    if not error and result.accounting.records_read == 0:
+        note = "no records in file: it was read, and holds nothing to assess"
+        result = replace(result, notes=(*result.notes, note))
     if row.genome_build is None and result.kind != "small_variants" and not error:
         note = f"no genome_build in the sample sheet: {build} (the configured default) assumed"
         result = replace(result, notes=(*result.notes, note))

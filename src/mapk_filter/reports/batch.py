@@ -12,6 +12,7 @@ from typing import Any
 SUMMARY_COLUMNS = (
     "patient_id",
     "decision",
+    "assessment",
     "key_findings",
     "other_subprotocols",
     "criteria_not_met",
@@ -52,6 +53,7 @@ def summary_row(report: dict[str, Any], report_path: Path, relative_to: Path) ->
     return {
         "patient_id": report["patient_id"],
         "decision": report["decision"],
+        "assessment": report.get("assessment", ""),
         "key_findings": "; ".join(findings),
         "other_subprotocols": "; ".join(r["subprotocol"] for r in report["other_subprotocols"]),
         "criteria_not_met": "; ".join(
@@ -61,10 +63,7 @@ def summary_row(report: dict[str, Any], report_path: Path, relative_to: Path) ->
             c["id"] for c in report["clinical"] if c["status"] == "unknown"
         ),
         "files": len(report["samples"]),
-        "input_errors": "; ".join(
-            [s["error"] for s in report["samples"] if s["error"]]
-            + [r for r in report["reasons"] if r.startswith("sample sheet row left out")]
-        ),
+        "input_errors": "; ".join(report.get("input_problems", [])),
         "first_reason": report["reasons"][0],
         "report": str(report_path),
         "link": os.path.relpath(report_path.with_suffix(".html"), relative_to),
@@ -78,6 +77,7 @@ def error_row(patient: str, problems: list[str]) -> dict[str, Any]:
         **dict.fromkeys(SUMMARY_COLUMNS, ""),
         "patient_id": patient,
         "decision": "not_assessed",
+        "assessment": "incomplete",
         "files": 0,
         "input_errors": what,
         "first_reason": f"sheet error: {problems[0]}",

@@ -76,6 +76,8 @@ def build_report(
         "patient_id": decision.patient_id,
         "subprotocol": "B",
         "decision": str(decision.decision),
+        "assessment": decision.assessment,
+        "input_problems": list(decision.input_problems),
         "reasons": list(decision.reasons),
         "clinical": [c.to_dict() for c in decision.clinical],
         "findings": [f.to_dict() for f in decision.findings if _reported(f)],
