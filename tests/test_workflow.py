@@ -272,9 +272,8 @@ def test_summary_has_one_row_per_patient(batch_run):
     }
     assessment = {r["patient_id"]: r["assessment"] for r in rows}
     assert {p for p, a in assessment.items() if a == "incomplete"} == {"P13", "P32", "P34"}
-    assert "genome build mismatch" in next(r for r in rows if r["patient_id"] == "P13")[
-        "input_errors"
-    ]
+    p13 = next(r for r in rows if r["patient_id"] == "P13")
+    assert "genome build mismatch" in p13["input_errors"]
     key = {r["patient_id"]: r["key_findings"] for r in rows}
     assert key["P14"] == "NUP214::ABL1 fusion"
     assert key["P19"] == "ABL1::ETV6 fusion [review]"
