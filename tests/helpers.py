@@ -24,22 +24,24 @@ def classified(
     )
 
 
-def run_workflow(workdir: Path, *extra: str, cores: int = 2) -> subprocess.CompletedProcess[str]:
+def workflow_command(workdir: Path, *extra: str, cores: int = 2) -> list[str]:
     """The run contract of config/README.md: the repo's Snakefile, <workdir>/config.yaml."""
+    return [
+        "snakemake",
+        "-s",
+        str(REPO / "workflow" / "Snakefile"),
+        "--directory",
+        str(workdir),
+        "--configfile",
+        str(workdir / "config.yaml"),
+        "--cores",
+        str(cores),
+        *extra,
+    ]
+
+
+def run_workflow(workdir: Path, *extra: str, cores: int = 2) -> subprocess.CompletedProcess[str]:
+    """Run the workflow as users run it (``workflow_command``) and capture its output."""
     return subprocess.run(
-        [
-            "snakemake",
-            "-s",
-            str(REPO / "workflow" / "Snakefile"),
-            "--directory",
-            str(workdir),
-            "--configfile",
-            str(workdir / "config.yaml"),
-            "--cores",
-            str(cores),
-            *extra,
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+        workflow_command(workdir, *extra, cores=cores), capture_output=True, text=True, check=False
     )

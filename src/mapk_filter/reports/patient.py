@@ -110,13 +110,25 @@ def build_report(
     return report
 
 
+def _umask() -> int:
+    """The process umask (read by setting and restoring it: the only portable way)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a killed run leaves no half-written output."""
+    """Write via a temporary file and rename, so a killed run leaves no half-written output.
+
+    The temporary file is created private (mode 0600); before the rename it gets the mode
+    an ordinary new file would have under the umask, so colleagues can read the reports.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
