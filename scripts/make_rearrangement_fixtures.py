@@ -204,6 +204,44 @@ def write_structural() -> None:
     v.write()
 
     write_sites_only()
+    write_several_per_file()
+
+
+def write_several_per_file() -> None:
+    """Files where one gene pair has several junctions: each must be judged on its own."""
+    # A balanced t(9;22) as Manta writes it, sorted by position: the reciprocal ABL1::BCR
+    # junction (ABL1 5' part, kept upstream) comes first, the forward BCR::ABL1 one 11 bp on.
+    abl1, bcr = in_intron("ABL1", 1, 5000), in_intron("BCR", 13, 500)
+    v = Vcf("rearrangements/sv_manta_bcr_abl1_balanced_reciprocal_first", MANTA_HEADER, TN)
+    rows = [
+        ("9", abl1, "MantaBND:30:0:1:0:0:0:0", f"N[chr22:{bcr + 11}[", "MantaBND:30:0:1:0:0:0:1"),
+        ("9", abl1 + 11, "MantaBND:31:0:1:0:0:0:0", f"]chr22:{bcr}]N", "MantaBND:31:0:1:0:0:0:1"),
+        ("22", bcr, "MantaBND:31:0:1:0:0:0:1", f"N[chr9:{abl1 + 11}[", "MantaBND:31:0:1:0:0:0:0"),
+        ("22", bcr + 11, "MantaBND:30:0:1:0:0:0:1", f"]chr9:{abl1}]N", "MantaBND:30:0:1:0:0:0:0"),
+    ]
+    for chrom, pos, ident, alt, mate in rows:
+        manta_record(v, chrom, pos, ident, alt, f"SVTYPE=BND;MATEID={mate};SOMATIC")
+    v.write()
+
+    # The reciprocal ABL1::ETV6 (ABL1 intron 1) and an ETV6::ABL1 junction into ABL1
+    # intron 10, past the kinase exons: that one cannot answer the reciprocal's doubt.
+    etv6, a10 = in_intron("ETV6", 5, 2000), in_intron("ABL1", 10, 100)
+    v = Vcf("rearrangements/sv_manta_abl1_reciprocal_and_kinase_lost_forward", MANTA_HEADER, TN)
+    manta_pair(
+        v,
+        "MantaBND:32",
+        ("9", abl1, f"N[chr12:{etv6 + 10}["),
+        ("12", etv6 + 10, f"]chr9:{abl1}]N"),
+        TUMOR_READS,
+    )
+    manta_pair(
+        v,
+        "MantaBND:33",
+        ("9", a10, f"]chr12:{etv6}]N"),
+        ("12", etv6, f"N[chr9:{a10}["),
+        TUMOR_READS,
+    )
+    v.write()
 
 
 def write_sites_only() -> None:
@@ -284,6 +322,13 @@ def write_rna() -> None:
         row[frame] = verdict
         rows.append(row)
     table("rna_arriba_etv6_abl1_frames.tsv", ARRIBA_COLUMNS, rows)
+    # Two ETV6::ABL1 junctions of one fusion: into ABL1 exon 10 (kinase lost) listed first,
+    # into exon 2 (B-L1) second.
+    rows = [
+        arriba_row("ETV6", 5, "ABL1", 10, (8, 6, 2), "high"),
+        arriba_row("ETV6", 5, "ABL1", 2, (12, 9, 6), "high"),
+    ]
+    table("rna_arriba_etv6_abl1_two_junctions.tsv", ARRIBA_COLUMNS, rows)
 
     e, p = PANEL.genes["EBF1"], PANEL.genes["PDGFRB"]
     star = []
@@ -365,10 +410,23 @@ def write_copy_number() -> None:
             (abl1_start - 50_000, i6, 6),
             (i6 + 1, abl1_end + 50_000, 5),
         ],
+        # The same, the second segment failed by the caller: it cannot complete the first.
+        "cnv_cnvkit_abl1_split_amplicon_second_filtered": [
+            (abl1_start - 50_000, i6, 6),
+            (i6 + 1, abl1_end + 50_000, 5, "LowQual"),
+        ],
+        # Two segments over ABL1 in one file: CN 8 over exon 1b only, then CN 6 from
+        # 5 kb before MANE exon 1 to 50 kb past the gene (all kinase exons).
+        "cnv_cnvkit_abl1_exon1b_then_kinase_segment": [
+            (abl1_start - 40_000, exon1a - 5001, 8),
+            (exon1a - 5000, abl1_end + 50_000, 6),
+        ],
     }
     for name, rows in segments.items():
-        v = Vcf(f"rearrangements/{name}", CNVKIT_HEADER, ["TUMOR_S"])
-        for start, end, cn in rows:
+        filtered = any(len(r) > 3 for r in rows)
+        low_qual = ['##FILTER=<ID=LowQual,Description="Low quality segment">'] if filtered else []
+        v = Vcf(f"rearrangements/{name}", CNVKIT_HEADER + low_qual, ["TUMOR_S"])
+        for start, end, cn, *flt in rows:
             if any(g.symbol != "ABL1" for g in PANEL.genes_at(BUILD, "9", start, end)):
                 raise SystemExit(f"{name}: segment overlaps another panel gene")
             v.add(
@@ -378,7 +436,7 @@ def write_copy_number() -> None:
                 "N",
                 "<DUP>",
                 ".",
-                ".",
+                flt[0] if flt else ".",
                 f"IMPRECISE;SVTYPE=DUP;END={end};SVLEN={end - start};PROBES=60",
                 "GT:GQ:CN",
                 f"0/1:50:{cn}",

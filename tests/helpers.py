@@ -45,3 +45,15 @@ def run_workflow(workdir: Path, *extra: str, cores: int = 2) -> subprocess.Compl
     return subprocess.run(
         workflow_command(workdir, *extra, cores=cores), capture_output=True, text=True, check=False
     )
+
+
+def clean_small_variants(panel: Panel, rules: TrialRules) -> SampleResult:
+    """A readable small-variant file with no rule finding (the example batch's P16 file),
+    as the pipeline records it: the BCL2 exclusion is assessed on a verified build."""
+    from dataclasses import replace
+
+    from mapk_filter.readers.small import read_small_variants
+
+    scan = read_small_variants(REPO / "resources/example_batch/P16_mutect2.vcf", panel, "GRCh38")
+    result = classified(scan, panel, rules)
+    return replace(result, sample_id="small", build_evidence=scan.build_evidence)

@@ -34,13 +34,25 @@ def test_abl1_amplification_qualifies_in_vcf_and_cns(name, panel, rules):
     assert result.accounting.reconciles
 
 
-@pytest.mark.parametrize("name", ["cnv_gatk_abl1_gain.vcf", "cnvkit_abl1_gain_log2.cns"])
-def test_single_copy_gain_is_not_amplification(name, panel, rules):
-    result = _classify(name, panel, rules)
+def test_single_copy_gain_called_by_the_caller_is_not_amplification(panel, rules):
+    result = _classify("cnv_gatk_abl1_gain.vcf", panel, rules)  # GATK integer CN 3
     (gain,) = [f for f in result.findings if f.gene == "ABL1"]
     assert gain.alteration_type == "gain"
     assert (gain.status, gain.reason) == (Status.VUS, "gain_below_amplification_threshold")
     assert gain.copy_number == pytest.approx(3.0, abs=0.01)
+    assert result.accounting.reconciles
+
+
+def test_log2_only_gain_over_the_kinase_may_be_an_amplification_at_lower_purity(panel, rules):
+    """log2 0.585 is CN 3 only at 100% tumour content; at 50% it is CN 4: review, B-L2."""
+    result = _classify("cnvkit_abl1_gain_log2.cns", panel, rules)
+    (gain,) = [f for f in result.findings if f.gene == "ABL1"]
+    assert (gain.status, gain.reason, gain.rule_id) == (
+        Status.REVIEW,
+        "possible_amplification",
+        "B-L2",
+    )
+    assert "at 50% tumour content or less the same ratio means CN >= 4" in gain.classification
     assert result.accounting.reconciles
 
 
@@ -203,3 +215,27 @@ def test_log2_only_nf1_loss_is_rounded_and_says_it_assumes_full_tumour_content(p
     assert any("assuming 100% tumour content" in c for c in loss.caveats)
     (shallow,) = _cn("cnvkit_nf1_shallow_log2.cns", panel, rules)  # log2 -0.3: CN 1.62 -> 2
     assert (shallow.status, shallow.reason) == (Status.BENIGN, "copy_neutral")
+
+
+def test_a_filtered_segment_cannot_complete_the_kinase_coverage(panel, rules):
+    first, second = _cn("cnv_cnvkit_abl1_split_amplicon_second_filtered.vcf", panel, rules)
+    assert (first.status, first.reason) == (Status.REVIEW, "partial_kinase_amplification")
+    assert (second.status, second.would_be, second.reason) == (
+        Status.FILTERED,
+        Status.QUALIFYING,
+        "filtered:caller_filter",
+    )
+
+
+def test_each_segment_over_abl1_is_judged_on_its_own(panel, rules):
+    exon1b, kinase = _cn("cnv_cnvkit_abl1_exon1b_then_kinase_segment.vcf", panel, rules)
+    assert (exon1b.status, exon1b.reason) == (Status.VUS, "amplification_outside_kinase_domain")
+    assert (kinase.status, kinase.rule_id) == (Status.QUALIFYING, "B-L2")
+
+
+def test_a_copy_number_just_below_a_threshold_is_not_rounded_across_it(panel, rules):
+    abl1 = panel.genes["ABL1"].spans["GRCh38"]
+    seg = Segment("9", abl1[0] - 1000, abl1[1] + 1000, 3.99, None, "INFO/CN", 1)
+    finding = interpret_segment(seg, panel, rules, "GRCh38")
+    assert finding is not None
+    assert "CN 3.99 (below the amplification threshold 4)" in finding.classification

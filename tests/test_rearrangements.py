@@ -8,13 +8,17 @@ read; routing to sub-protocols C and D names the gene and the alteration.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from helpers import clean_small_variants
 
+from mapk_filter.decide import decide
 from mapk_filter.genome_genes import load_genome_genes
-from mapk_filter.models import Status
+from mapk_filter.models import Decision, Status
 from mapk_filter.readers.structural import DOWNSTREAM, UPSTREAM, Junction
+from mapk_filter.sheets import Patient
 from mapk_filter.structural import classify_structural_file, interpret_junction
 
 DATA = Path(__file__).resolve().parent / "data" / "rearrangements"
@@ -268,3 +272,172 @@ def test_nf1_deletions_from_an_sv_file_are_review_and_name_d(panel, rules):
         )
     assert "removing MANE exon(s) 2-10 of 58" in intragenic.classification
     assert "removing MANE exon(s) 1-58 of 58" in whole.classification
+
+
+# ----------------------------------------------------------------- several per file
+
+
+ELIGIBLE = Patient("X1", 9, 11, "B-ALL", "relapse", None, "no", 80)
+
+
+def decided(panel, rules, *results):
+    return decide(ELIGIBLE, (*results, clean_small_variants(panel, rules)), rules)
+
+
+def test_balanced_translocation_with_the_reciprocal_listed_first_is_a_candidate(panel, rules):
+    """Both junctions share the gene pair; neither may stand for the other."""
+    result = classify("sv_manta_bcr_abl1_balanced_reciprocal_first.vcf", panel, rules)
+    forward, reciprocal = sorted(result.findings, key=lambda f: f.partner_genes != ("BCR", "ABL1"))
+    assert (forward.partner_genes, forward.status, forward.rule_id) == (
+        ("BCR", "ABL1"),
+        Status.QUALIFYING,
+        "B-L1",
+    )
+    assert (reciprocal.status, reciprocal.reason) == (Status.VUS, "reciprocal_junction")
+    assert "its forward junction BCR::ABL1 is reported from this file" in (
+        reciprocal.classification
+    )
+    assert decided(panel, rules, result).decision == Decision.CANDIDATE
+
+
+def test_two_rna_junctions_of_one_fusion_are_both_judged(panel, rules):
+    result = classify("rna_arriba_etv6_abl1_two_junctions.tsv", panel, rules, "rna_fusions")
+    lost, listed = result.findings
+    assert (lost.status, listed.status) == (Status.VUS, Status.QUALIFYING)
+    assert decided(panel, rules, result).decision == Decision.CANDIDATE
+
+
+def test_a_kinase_lost_junction_does_not_answer_a_reciprocal_doubt(panel, rules):
+    findings = classify(
+        "sv_manta_abl1_reciprocal_and_kinase_lost_forward.vcf", panel, rules
+    ).findings
+    reciprocal = next(f for f in findings if f.reason == "reciprocal_junction")
+    lost = next(f for f in findings if f.reason == "kinase_domain_not_retained")
+    assert lost.partner_genes == ("ETV6", "ABL1")
+    assert (reciprocal.status, reciprocal.rule_id) == (Status.REVIEW, "B-L1")
+
+
+def test_dna_and_rna_of_one_timepoint_do_not_depend_on_sheet_order(panel, rules):
+    dna = classify("sv_manta_abl1_reciprocal_and_kinase_lost_forward.vcf", panel, rules)
+    rna = replace(
+        classify("rna_arriba_etv6_abl1_two_junctions.tsv", panel, rules, "rna_fusions"),
+        sample_id="rna",
+    )
+    small = clean_small_variants(panel, rules)
+    one = decide(ELIGIBLE, (dna, rna, small), rules)
+    two = decide(ELIGIBLE, (rna, small, dna), rules)
+    assert one.decision == two.decision == Decision.CANDIDATE
+    assert sorted(one.reasons) == sorted(two.reasons)
+
+
+# ----------------------------------------------------------------- junction details
+
+
+def _junction(a, b, svtype="BND", reads=30, cipos_a=(0, 0), cipos_b=(0, 0)):
+    return Junction(
+        a[0],
+        a[1],
+        a[2],
+        b[0],
+        b[1],
+        b[2],
+        svtype,
+        ("x",),
+        (1,),
+        reads,
+        ("PASS",),
+        cipos_a=cipos_a,
+        cipos_b=cipos_b,
+    )
+
+
+def _exon(panel, gene, number):
+    return next(e for e in panel.exons if e.gene == gene and e.number == number).spans["GRCh38"]
+
+
+def judged(panel, rules, junction):
+    finding = interpret_junction(junction, panel, load_genome_genes(), rules, "GRCh38")
+    assert finding is not None
+    return finding
+
+
+def test_deletion_from_the_5_prime_flank_into_abl1_intron_1_is_not_intragenic(panel, rules):
+    start = panel.genes["ABL1"].spans["GRCh38"][0]
+    intron1 = _exon(panel, "ABL1", 1)[1] + 5000
+    finding = judged(
+        panel, rules, _junction(("9", start - 50_000, UPSTREAM), ("9", intron1, DOWNSTREAM), "DEL")
+    )
+    assert (finding.status, finding.reason, finding.rule_id) == (
+        Status.REVIEW,
+        "partner_not_a_gene",
+        "B-L1",
+    )
+
+
+def test_partner_side_confidence_interval_that_leaves_the_partner_is_a_caveat(panel, rules):
+    """ETV6 breakend 200 bp into ETV6 with CIPOS +-1000: the break may be 5' of ETV6."""
+    etv6_start = panel.genes["ETV6"].spans["GRCh38"][0]
+    abl1 = _exon(panel, "ABL1", 1)[1] + 5000
+    finding = judged(
+        panel,
+        rules,
+        _junction(
+            ("12", etv6_start + 200, UPSTREAM), ("9", abl1, DOWNSTREAM), cipos_a=(-1000, 1000)
+        ),
+    )
+    assert (finding.status, finding.would_be, finding.reason) == (
+        Status.FILTERED,
+        Status.QUALIFYING,
+        "filtered:imprecise_breakpoint",
+    )
+    assert "CIPOS -1000,1000 at chr12:" in finding.caveats[0]
+
+
+def test_5_prime_partner_breaking_in_its_last_exon_is_not_listed(panel, rules):
+    last = max(e.number for e in panel.exons if e.gene == "ETV6")
+    _, high = _exon(panel, "ETV6", last)
+    abl1 = _exon(panel, "ABL1", 1)[1] + 5000
+    finding = judged(panel, rules, _junction(("12", high - 200, UPSTREAM), ("9", abl1, DOWNSTREAM)))
+    assert (finding.status, finding.reason, finding.rule_id) == (
+        Status.REVIEW,
+        "partner_contributes_no_exon",
+        "B-L1",
+    )
+
+
+def test_flt3_tandem_duplication_from_an_sv_caller_is_a_possible_itd(panel, rules):
+    low, _ = _exon(panel, "FLT3", 14)
+    finding = judged(
+        panel,
+        rules,
+        _junction(("13", low + 10, DOWNSTREAM), ("13", low + 69, UPSTREAM), "DUP"),
+    )
+    assert (finding.status, finding.rule_id, finding.routes) == (Status.REVIEW, "B-R6", ("D",))
+    assert "tandem duplication of 60 bp (in frame) in FLT3 exon 14" in finding.classification
+
+
+def test_pdgfrb_to_csf1r_deletion_reads_as_the_csf1r_kinase_fusion(panel, rules):
+    """Both ends are kinases: the forward CSF1R reading is named first, PDGFRB's doubt too."""
+    csf1r = _exon(panel, "CSF1R", 9)[0] - 300  # minus strand: intron 9, before kinase exon 11
+    pdgfrb = _exon(panel, "PDGFRB", 10)[0] - 500  # intron 10
+    finding = judged(
+        panel, rules, _junction(("5", csf1r, UPSTREAM), ("5", pdgfrb, DOWNSTREAM), "DEL")
+    )
+    assert (finding.gene, finding.status, finding.rule_id) == ("CSF1R", Status.REVIEW, "B-R10")
+    assert any(c.startswith("other reading: PDGFRB::CSF1R junction") for c in finding.caveats)
+
+
+def test_dna_breakpoint_in_the_splice_acceptor_of_the_listed_exon_is_review(panel, rules):
+    """ABL1 (plus strand) kept from one base before exon 2: the acceptor's A is lost."""
+    start = _exon(panel, "ABL1", 2)[0]
+    etv6 = _exon(panel, "ETV6", 5)[1] + 2000
+    found = {}
+    for offset in (1, 2):
+        finding = judged(
+            panel, rules, _junction(("12", etv6, UPSTREAM), ("9", start - offset, DOWNSTREAM))
+        )
+        found[offset] = (finding.status, finding.reason)
+    assert found == {
+        1: (Status.REVIEW, "breakpoint_in_splice_acceptor"),
+        2: (Status.QUALIFYING, "listed_fusion"),
+    }

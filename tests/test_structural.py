@@ -201,8 +201,10 @@ def test_gridss_pair_without_mateid_and_single_breakends(panel, rules):
     assert _key(fusion) == ("ABL1", ("ETV6", "ABL1"), Status.QUALIFYING, "B-L1", "yes")
     assert (single.alteration_type, single.reason) == ("breakend", "single_breakend")
     assert single.partner_genes == ("PDGFRB",)
+    # PDGFRB intron 10, 3' part kept, partner unresolved: a possible B-L3 fusion, review
+    assert (single.status, single.rule_id) == (Status.REVIEW, "B-L3")
     acc = result.accounting
-    assert acc.by_status == {"qualifying": 2, "vus": 1} and acc.outside_panel == 1
+    assert acc.by_status == {"qualifying": 2, "review": 1} and acc.outside_panel == 1
     assert acc.reconciles
 
 

@@ -269,5 +269,30 @@ def test_without_coverage_absence_is_not_proven_but_does_not_block(rules, tmp_pa
     assert result.decision == Decision.CANDIDATE
     assert result.exclusion is not None
     assert (result.exclusion.status, result.exclusion.proven) == ("not_detected", False)
-    assert "no coverage file: an absent mutation is not proven absent" in result.exclusion.how
+    assert "no coverage file for that sample: an absent mutation is not proven absent" in (
+        result.exclusion.how
+    )
     assert "s: coordinates only" in result.exclusion.how  # the example file is not annotated
+
+
+def test_dates_on_some_files_only_or_not_dates_cannot_order_them():
+    partial = order_samples({"a": Timepoint("", "2023-01-01"), "b": Timepoint("", "")})
+    assert "collection_date is given for 1 of 2 files" in partial.problem
+    bad = order_samples({"a": Timepoint("", "2023-01-01"), "b": Timepoint("", "15/06/2024")})
+    assert "collection_date '15/06/2024' is not a date (YYYY-MM-DD)" in bad.problem
+
+
+def test_exclusion_looked_for_only_at_an_earlier_timepoint_is_not_assessed_now(rules, tmp_path):
+    """BCL2 resistance mutations are acquired: a diagnosis small-variant file does not
+    assess the exclusion at relapse, even with a listed fusion at relapse."""
+    samples, history = run(
+        tmp_path, [small("dx_small", "diagnosis"), sv("r1_sv", ETV6_ABL1, "relapse1")]
+    )
+    result = decide(PATIENT, samples, rules, timepoints=history)
+    assert result.decision == Decision.REVIEW
+    assert result.exclusion is not None and result.exclusion.status == "not_assessable"
+    assert (
+        "exclusion (B-X1) not assessed at relapse1: the small-variant file is from diagnosis"
+        in result.reasons[0] + "".join(result.reasons)
+    )
+    assert result.assessment == "incomplete"

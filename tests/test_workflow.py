@@ -93,7 +93,7 @@ EXPECTED = {
     "P21": (
         "not_candidate",
         [
-            "not a listed finding: ABL1 copy gain, CN 3.0 (below the "
+            "not a listed finding: ABL1 copy gain, CN 3 (below the "
             "amplification threshold 4): a gain, not an amplification"
         ],
         [],

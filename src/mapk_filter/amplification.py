@@ -28,10 +28,19 @@ LOG2_CAVEAT = (
 )
 
 
+def cn_text(cn: float) -> str:
+    """A copy number in words that never rounds across a threshold (3.99 stays 3.99)."""
+    return f"{cn:.2f}".rstrip("0").rstrip(".")
+
+
+def log2_only(segment: Segment) -> bool:
+    return segment.source.startswith(("log2", "cns:log2"))
+
+
 def called_cn(segment: Segment) -> float | None:
     """The copy number rules compare: as written, or rounded when derived from log2 alone."""
     cn = segment.copy_number
-    if cn is None or not segment.source.startswith(("log2", "cns:log2")):
+    if cn is None or not log2_only(segment):
         return cn
     return float(round(cn))
 
@@ -78,9 +87,10 @@ def _amplification(
 ) -> tuple[Status, str, str, str | None]:
     """B-L2 when the amplified sequence covers every kinase-domain exon of the gene."""
     cn = segment.copy_number
-    head = f"{gene.symbol} amplification, CN {cn:.3g} (>= {rule.min_copy_number:g})"
+    assert cn is not None
+    head = f"{gene.symbol} amplification, CN {cn_text(cn)} (>= {rule.min_copy_number:g})"
     own = _Exons(_covered(panel, gene.symbol, build, [(segment.start, segment.end)]))
-    joint = _Exons(_covered(panel, gene.symbol, build, amplified))
+    joint = _Exons(_covered(panel, gene.symbol, build, [*amplified, (segment.start, segment.end)]))
     domain = load_kinase_domains().get(gene.symbol)
     if not rule.requires.get("covers_kinase_domain", False):
         return Status.QUALIFYING, "listed_amplification", f"{head}: {rule.name}", rule.id
@@ -133,10 +143,19 @@ def _loss(
     return (
         Status.REVIEW,
         "copy_loss_of_coding_exons",
-        f"{gene.symbol} deletion, CN {segment.copy_number:.3g} (< {rule.below_copy_number:g}) over "
+        f"{gene.symbol} deletion, CN {cn_text(segment.copy_number or 0)} "
+        f"(< {rule.below_copy_number:g}) over "
         f"MANE {span} of {total}: {rule.name}",
         rule.id,
     )
+
+
+def _touches_kinase(panel: Panel, gene: Gene, build: str, segment: Segment) -> bool:
+    domain = load_kinase_domains().get(gene.symbol)
+    if domain is None:
+        return True  # unknown: when in doubt
+    exons = _covered(panel, gene.symbol, build, [(segment.start, segment.end)])
+    return any(domain.first_exon <= n <= domain.last_exon for n in exons)
 
 
 def interpret_segment(
@@ -180,7 +199,7 @@ def interpret_segment(
     others = [g.symbol for g in inside[1:]]
     also = f" (segment also covers {', '.join(others)})" if others else ""
     caveats: list[str] = []
-    if segment.source.startswith(("log2", "cns:log2")):
+    if log2_only(segment):
         caveats.append(LOG2_CAVEAT)
     rule = amp_rules.get(gene.symbol)
     threshold = rule.min_copy_number if rule else min(r.min_copy_number for r in amp_rules.values())
@@ -201,10 +220,27 @@ def interpret_segment(
         else:
             status, reason = Status.VUS, "no_rule_matched"
             text = f"{gene.symbol} amplification, CN {cn:g}{also}: no trial rule lists it"
+    elif (
+        called is not None
+        and called >= GAIN_CN
+        and rule is not None
+        and log2_only(segment)
+        and _touches_kinase(panel, gene, build, segment)
+    ):
+        # A log2 ratio is a copy number only at a known tumour content: at a lower one the
+        # same ratio is more copies. Over the kinase this may be the listed amplification.
+        kind, status, reason, rule_id = "gain", Status.REVIEW, "possible_amplification", rule.id
+        content = (cn - 2) / (threshold - 2)
+        text = (
+            f"{gene.symbol} gain, CN {cn_text(cn)} estimated from the log2 ratio at 100% "
+            f"tumour content: at {content:.0%} tumour content or less the same ratio means "
+            f"CN >= {threshold:g}, an amplification ({rule.id}); the tumour content decides: "
+            f"confirm{also}"
+        )
     elif called is not None and called >= GAIN_CN:
         kind, status, reason = "gain", Status.VUS, "gain_below_amplification_threshold"
         text = (
-            f"{gene.symbol} copy gain, CN {cn:.1f} (below the amplification threshold "
+            f"{gene.symbol} copy gain, CN {cn_text(cn)} (below the amplification threshold "
             f"{threshold:g}): a gain, not an amplification{also}"
         )
     elif loss is not None:
@@ -214,10 +250,10 @@ def interpret_segment(
         text += also
     elif called is not None and called < 2:
         kind, status, reason = "deletion", Status.VUS, "copy_loss"
-        text = f"{gene.symbol} copy loss, CN {cn:.3g}{also}: no trial rule lists it"
+        text = f"{gene.symbol} copy loss, CN {cn_text(cn)}{also}: no trial rule lists it"
     else:
         kind, status, reason = "copy_neutral", Status.BENIGN, "copy_neutral"
-        text = f"{gene.symbol} copy neutral, CN {cn:.3g}{also}"
+        text = f"{gene.symbol} copy neutral, CN {cn_text(cn)}{also}"
     problems: list[tuple[str, str]] = []
     failed = [f for f in segment.filters if f not in pass_filters]
     if failed and status != Status.BENIGN:
@@ -271,9 +307,11 @@ def classify_copy_number_file(
     scan = read_copy_number(path, build, tumor_name)
     amp_rules = [r for r in rules.listed if r.alteration_type == "amplification"]
     threshold = min((r.min_copy_number for r in amp_rules), default=float("inf"))
+    focal = min((r.max_focal_length_bp or 10**12 for r in amp_rules), default=10**12)
     amplified: dict[str, list[tuple[int, int]]] = {}
-    for s in scan.segments:
-        if s.copy_number is not None and s.copy_number >= threshold:
+    for s in scan.segments:  # only clean, focal segments can complete another's coverage
+        clean = all(f in pass_filters for f in s.filters) and s.length < focal
+        if s.copy_number is not None and s.copy_number >= threshold and clean:
             amplified.setdefault(s.chrom, []).append((s.start, s.end))
     findings: list[Finding] = []
     counts: Counter[str] = Counter()

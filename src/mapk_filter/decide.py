@@ -17,6 +17,7 @@ from .timepoints import Timepoint, serial_view
 _RULE_STATUSES = (Status.QUALIFYING, Status.REVIEW, Status.EXCLUSION)
 # Reasons that say input could not be used (assessment "incomplete").
 INPUT_PROBLEM_PREFIXES = (
+    "exclusion (",
     "input file could not be read",
     "sample sheet row left out",
     "the patient's files",
@@ -219,7 +220,15 @@ def decide(
     errors += list(view.problems)
     if not samples and not sheet_errors:
         errors.append("no variant file listed for this patient: nothing was assessed")
-    exclusion = assess_exclusion(samples, rules, bool(excluded), bool(excluded_qc), view.rank)
+    tps = timepoints or {}
+    exclusion = assess_exclusion(
+        samples,
+        rules,
+        bool(excluded),
+        bool(excluded_qc),
+        view.rank,
+        {s.sample_id: tps[s.sample_id].words for s in samples if s.sample_id in tps},
+    )
     builds = {s.sample_id: s.genome_build for s in samples if not s.accounting.error}
     if len(set(builds.values())) > 1:
         listing = ", ".join(f"{k}: {v}" for k, v in sorted(builds.items()))

@@ -125,11 +125,23 @@ def assess_exclusion(
     rules: TrialRules,
     detected: bool,
     possibly: bool,
-    latest: dict[str, int] | None = None,
+    rank: dict[str, int] | None = None,
+    words: dict[str, str] | None = None,
 ) -> ExclusionAssessment:
-    """``latest``: sample_id -> time rank; coverage is judged on the latest coverage files."""
+    """How the exclusion was looked for, at the patient's latest timepoint.
+
+    ``rank``: sample_id -> time order; ``words``: sample_id -> its timepoint in words.
+    Resistance mutations are acquired: a small-variant file from an earlier timepoint than
+    the patient's latest does not assess the exclusion now, and a coverage file counts only
+    for the timepoint of the small-variant file it backs.
+    """
     ids = tuple(r.id for r in rules.exclusions)
-    small = [s for s in samples if s.kind == "small_variants" and not s.accounting.error]
+    rank, words = rank or {}, words or {}
+    latest = max((rank.get(s.sample_id, 0) for s in samples), default=0)
+    readable = [s for s in samples if not s.accounting.error]
+    small_all = [s for s in readable if s.kind == "small_variants"]
+    newest_small = max((rank.get(s.sample_id, 0) for s in small_all), default=None)
+    small = [s for s in small_all if rank.get(s.sample_id, 0) == newest_small]
     searched = []
     for s in small:
         sources = [ANNOTATION_WORDS.get(a, a) for a in s.annotation_sources]
@@ -142,30 +154,38 @@ def assess_exclusion(
                 "no consequence annotation)"
             )
         )
-    rank = latest or {}
-    readable = [s for s in samples if s.kind == "coverage" and not s.accounting.error]
-    if readable:
-        newest = max(rank.get(s.sample_id, 0) for s in readable)
-        readable = [s for s in readable if rank.get(s.sample_id, 0) == newest]
-    targets = [(s.sample_id, c) for s in readable for c in s.coverage]
+    covering = [
+        s for s in readable if s.kind == "coverage" and rank.get(s.sample_id, 0) == newest_small
+    ]
+    targets = [(s.sample_id, c) for s in covering for c in s.coverage]
     short = [(sid, c) for sid, c in targets if c["status"] != "covered"]
     if targets:
         coverage = "; ".join(f"{sid}: {c['detail']}" for sid, c in targets)
     else:
-        coverage = "no coverage file: an absent mutation is not proven absent"
+        coverage = "no coverage file for that sample: an absent mutation is not proven absent"
     how = ("; ".join(searched) or "no small-variant file read") + f"; coverage: {coverage}"
+    stale = bool(small) and newest_small is not None and newest_small < latest
     if detected:
         status = "detected"
     elif possibly:
         status = "possibly_detected"
-    elif not small or short:
+    elif not small or short or stale:
         status = "not_assessable"
     else:
         status = "not_detected"
     blocking = ""
-    if short and not detected:
+    if stale and not detected:
+        then = ", ".join(sorted({words.get(s.sample_id) or "an earlier timepoint" for s in small}))
+        now = next(
+            (words.get(s.sample_id) for s in samples if rank.get(s.sample_id, 0) == latest), ""
+        )
+        blocking = (
+            f"exclusion ({', '.join(ids)}) not assessed at {now or 'the latest timepoint'}: "
+            f"the small-variant file is from {then}, and resistance mutations are acquired"
+        )
+    elif short and not detected:
         blocking = f"exclusion ({', '.join(ids)}) not assessable: " + "; ".join(
             f"{c['detail']} [{sid}]" for sid, c in short
         )
-    proven = bool(targets) and not short
+    proven = bool(targets) and not short and not stale
     return ExclusionAssessment(ids, status, how, proven, blocking)

@@ -30,6 +30,20 @@ from .readers.structural import DOWNSTREAM, UPSTREAM, Junction
 from .rules import TrialRules
 
 RANK = {Status.QUALIFYING: 0, Status.REVIEW: 1, Status.EXCLUSION: 2, Status.VUS: 3}
+# The splice acceptor: the intron's last 2 bases (AG) before an exon. A 3' partner keeps
+# its breakpoint base and everything 3' of it, so a DNA breakpoint closer to the exon than
+# ACCEPTOR_BP bases cuts the acceptor.
+ACCEPTOR_BP = 2
+# Calls that doubt a junction rather than read it: a forward reading of the same junction
+# (another gene's kinase fusion) is preferred to them.
+DOUBTS = frozenset(
+    {
+        "reciprocal_junction",
+        "orientation_cannot_make_fusion",
+        "partner_not_a_gene",
+        "partner_upstream_of_gene",
+    }
+)
 OUT_OF_FRAME = frozenset({"out-of-frame", "stop-codon"})
 
 
@@ -166,6 +180,8 @@ def _position(ctx: FusionContext, side: Side, listed_exon: int | None, rna: bool
     if listed_exon is not None and upstream_of_exon(
         ctx.panel, gene, ctx.build, side.pos, listed_exon, rna
     ):
+        if not rna and _in_acceptor(ctx, gene, side.pos, listed_exon):
+            return _Position("acceptor", where, domain)
         return _Position("listed", where, domain)
     if domain is None:
         return _Position("unknown", where, None)
@@ -176,6 +192,35 @@ def _position(ctx: FusionContext, side: Side, listed_exon: int | None, rna: bool
     else:
         kept = bool(upstream_of_exon(ctx.panel, gene, ctx.build, side.pos, domain.first_exon, rna))
     return _Position("kept" if kept else "lost", where, domain)
+
+
+def _in_acceptor(ctx: FusionContext, gene: Gene, pos: int, exon: int) -> bool:
+    """The kept part starts inside the acceptor: it loses the acceptor's first base(s)."""
+    for number, start, end in ctx.exons(gene.symbol):
+        if number == exon:
+            if gene.strand == "+":
+                return start - ACCEPTOR_BP < pos < start
+            return end < pos < end + ACCEPTOR_BP
+    return False
+
+
+def _partner_doubt(ctx: FusionContext, p: Side) -> str:
+    """Words when the 5' partner's breakpoint leaves it no coding part to contribute: before
+    its first exon, or in or after its last exon (MANE exons of panel partner genes)."""
+    if p.panel_gene is None or p.upstream_of:
+        return ""
+    exons = ctx.exons(p.symbol)
+    if not exons:
+        return ""
+    where = locate(ctx.panel, p.panel_gene, ctx.build, p.pos)
+    last = max(n for n, _, _ in exons)
+    if where.startswith(("intron 1 (5' of", "3' of exon", f"exon {last}")):
+        return (
+            f"the {p.symbol} breakpoint lies in {where}: the 5' partner contributes no "
+            f"coding exon before it, so no {p.symbol} fusion protein can be made from this "
+            "junction as called"
+        )
+    return ""
 
 
 def _domain_caveats(
@@ -227,6 +272,37 @@ def _kinase_call(ctx: FusionContext, k: Side, p: Side, productive: bool, rna: bo
             caveats,
         )
     forward = productive and k.role == "3"
+    partner_doubt = _partner_doubt(ctx, p) if forward else ""
+    if forward and p.symbol and not k.upstream_of and listed is not None and partner_doubt:
+        return Call(
+            Status.REVIEW,
+            "partner_contributes_no_exon",
+            f"{name} junction, {symbol} breakpoint in {pos.where}: {partner_doubt}; not "
+            f"the product {listed.id} lists as it stands: confirm by RNA",
+            listed.id,
+            "yes" if pos.state in ("listed", "kept", "acceptor") else "unknown",
+            caveats,
+            routes,
+        )
+    if (
+        forward
+        and p.symbol
+        and not k.upstream_of
+        and listed is not None
+        and pos.state == "acceptor"
+    ):
+        return Call(
+            Status.REVIEW,
+            "breakpoint_in_splice_acceptor",
+            f"{name} fusion, {symbol} breakpoint in {pos.where}, within {ACCEPTOR_BP} bp "
+            f"of exon {exon}: its splice acceptor is cut, so whether exon {exon} is "
+            f"spliced into the fusion transcript is uncertain; not {listed.id} as it "
+            "stands: confirm by RNA",
+            listed.id,
+            "yes",
+            caveats,
+            routes,
+        )
     if forward and p.symbol and not k.upstream_of:
         if listed is not None and pos.state == "listed":
             return Call(
@@ -395,9 +471,24 @@ def _intragenic(ctx: FusionContext, a: Side, b: Side) -> Judgement:
     base = f"intragenic {what} of {symbol} ({span}, {_exon_range(touched)}): not a fusion"
     kinase_rule = ctx.rules.review_rule("intragenic_kinase", symbol)
     loss_rule = ctx.rules.review_rule("copy_loss", symbol)
+    itd_rule = ctx.rules.review_rule("inframe_insertion_in_exons", symbol)
+    itd_exons = sorted(set(touched) & itd_rule.exons) if itd_rule else []
     domain = ctx.kinase_domains.get(symbol)
     call: Call
-    if kinase_rule is not None and touched:
+    if itd_rule is not None and what == "duplication" and itd_exons:
+        size = hi.pos - lo.pos + 1
+        frame = "in frame" if size % 3 == 0 else "not a multiple of 3"
+        call = Call(
+            Status.REVIEW,
+            "tandem_duplication_in_itd_exons",
+            f"tandem duplication of {size} bp ({frame}) in {symbol} {_exon_range(itd_exons)}, "
+            f"called as a structural variant: possible {itd_rule.name}",
+            itd_rule.id,
+            None,
+            (),
+            ctx.rules.routes(symbol, "inframe_insertion_in_exons"),
+        )
+    elif kinase_rule is not None and touched:
         kinase_exons = (
             [n for n in touched if domain.first_exon <= n <= domain.last_exon] if domain else []
         )
@@ -459,6 +550,9 @@ def _intragenic(ctx: FusionContext, a: Side, b: Side) -> Judgement:
 
 def judge(ctx: FusionContext, a: Side, b: Side, rna: bool = False, frame: str = "") -> Judgement:
     """Both ends located; at least one is in (or 5' of) a panel gene."""
+    if a.symbol and a.symbol == b.symbol and a.upstream_of != b.upstream_of:
+        # One end inside the gene, one in its 5' flank: the gene is cut, not kept whole.
+        a, b = (_unattributed(ctx, a), b) if a.upstream_of else (a, _unattributed(ctx, b))
     if a.symbol and a.symbol == b.symbol:
         return _intragenic(ctx, a, b)
     productive = a.role is not None and b.role is not None and a.role != b.role
@@ -469,8 +563,11 @@ def judge(ctx: FusionContext, a: Side, b: Side, rna: bool = False, frame: str = 
             continue
         call = _gene_call(ctx, k, p, productive, rna)
         options.append((RANK.get(call.status, 5), ctx.relevance(k.panel_gene), call, k))
-    options.sort(key=lambda o: (o[0], o[1], not o[2].routes))
+    options.sort(key=lambda o: (o[0], o[2].reason in DOUBTS, o[1], not o[2].routes))
     _, _, call, key = options[0]
+    for _, _, other, _ in options[1:]:
+        if other.status in (Status.QUALIFYING, Status.REVIEW) or other.routes:
+            call = replace(call, caveats=(*call.caveats, f"other reading: {other.text}"))
     if rna and frame:
         call = _with_frame(call, frame)
     kind = "fusion" if productive and a.symbol and b.symbol else "rearrangement"
@@ -499,6 +596,61 @@ def _with_frame(call: Call, frame: str) -> Call:
             caveats=(f"reading frame {frame}", *call.caveats),
         )
     return replace(call, text=f"{call.text}; reading frame {frame}")
+
+
+def _unattributed(ctx: FusionContext, side: Side) -> Side:
+    """The breakend named by the gene it lies in (or intergenic), not the gene 5' of it."""
+    named = ctx.genes.genes_at(ctx.build, side.chrom, side.pos)
+    if named:
+        symbol = "/".join(g.symbol for g in named)
+        return replace(
+            side,
+            symbol=named[0].symbol,
+            strand=named[0].strand,
+            panel_gene=None,
+            label=symbol,
+            upstream_of=False,
+        )
+    return replace(
+        side, symbol="", strand="", panel_gene=None, label="intergenic", upstream_of=False
+    )
+
+
+def single_call(ctx: FusionContext, side: Side, rna: bool = False) -> Call:
+    """A single breakend (partner unresolved): at a kinase gene where the kinase could be
+    kept, a possible fusion for review; elsewhere not interpretable."""
+    text = (
+        f"single breakend in {side.label} (kept {side.kept}); partner not resolved "
+        "(unmapped or repetitive sequence): not interpretable as a fusion, confirm by RNA "
+        "or FISH"
+    )
+    gene = side.panel_gene
+    symbol = gene.symbol if gene else ""
+    listed = ctx.rules.listed_rule("fusion", symbol) if gene else None
+    review = ctx.rules.review_rule("kinase_fusion", symbol) if gene else None
+    rule = listed or review
+    if gene is None or rule is None:
+        return Call(Status.VUS, "single_breakend", text, None, "unknown")
+    exon = int(listed.requires.get("breakpoint_before_exon", 1)) if listed else None
+    pos = _position(ctx, side, exon, rna)
+    if pos.state == "lost":
+        return Call(
+            Status.VUS,
+            "single_breakend",
+            f"{text}; {symbol} kinase domain not retained from here",
+            None,
+            "no",
+        )
+    return Call(
+        Status.REVIEW,
+        "single_breakend",
+        f"{text}; a breakpoint in {pos.where} where a {symbol} fusion would keep the kinase: "
+        f"possible {rule.name}",
+        rule.id,
+        "unknown",
+        _domain_caveats(pos.domain),
+        ctx.rules.routes(symbol, "kinase_fusion"),
+    )
 
 
 def sides_of(ctx: FusionContext, junction: Junction) -> tuple[Side, Side | None]:

@@ -12,7 +12,18 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .fusions import RANK, Call, FusionContext, Judgement, Side, judge, shifted, sides_of
+from .fusions import (
+    DOUBTS,
+    RANK,
+    Call,
+    FusionContext,
+    Judgement,
+    Side,
+    judge,
+    shifted,
+    sides_of,
+    single_call,
+)
 from .genome_genes import GenomeGenes, load_genome_genes
 from .models import FileAccounting, Finding, SampleResult, Status
 from .panel import Panel
@@ -21,6 +32,8 @@ from .readers.structural import UPSTREAM, Junction, SvEvent, read_structural_var
 from .rules import TrialRules
 
 PASS_FILTERS = frozenset({"PASS", "."})
+# A forward junction that answers a reciprocal's doubt: a listed or reviewable reading.
+FORWARD_STATUSES = frozenset({Status.QUALIFYING, Status.REVIEW})
 
 
 @dataclass(frozen=True)
@@ -57,15 +70,7 @@ def junction_finding(
     if b is None:
         if a.panel_gene is None:
             return None
-        call = Call(
-            Status.VUS,
-            "single_breakend",
-            f"single breakend in {a.label} (kept {a.kept}); partner not resolved "
-            "(unmapped or repetitive sequence): not interpretable as a fusion, confirm "
-            "by RNA or FISH",
-            None,
-            "unknown",
-        )
+        call = single_call(ctx, a, junction.svtype == "RNA")
         judged = Judgement(call, a, "breakend", (a.symbol,), (a,))
         return _finish(ctx, junction, judged, qc, sample_id, source_file)
     if a.panel_gene is None and b.panel_gene is None:
@@ -76,21 +81,32 @@ def junction_finding(
 
 
 def _imprecise(ctx: FusionContext, junction: Junction, judged: Judgement) -> list[str]:
-    """Caveat words; "" first when the interval straddles a boundary that decides."""
-    key = judged.key
-    low, high = key.cipos
-    if not junction.imprecise and (low, high) == (0, 0):
+    """Caveat words; "" first when an end's interval straddles a boundary that decides.
+
+    Each end with a confidence interval is moved to both of its limits, the other end kept,
+    and the junction judged again: a different status means the call depends on where in
+    the interval the break really is.
+    """
+    sides = judged.sides
+    intervals = [s for s in sides if s.cipos != (0, 0)]
+    if not junction.imprecise and not intervals:
         return []
-    text = f"imprecise breakpoint (CIPOS {low},{high})"
-    if len(judged.sides) == 2 and (low, high) != (0, 0) and judged.call.status in RANK:
-        other = next(s for s in judged.sides if s is not key)
+    text = "imprecise breakpoint" + (
+        " ("
+        + "; ".join(f"CIPOS {s.cipos[0]},{s.cipos[1]} at {s.breakpoint}" for s in intervals)
+        + ")"
+        if intervals
+        else ""
+    )
+    if len(sides) == 2 and judged.call.status in RANK:
         rna = junction.svtype == "RNA"
-        statuses = {
-            judge(ctx, shifted(ctx, key, offset), other, rna, junction.frame).call.status
-            for offset in (low, high)
-        }
-        if len(statuses | {judged.call.status}) > 1:
-            return ["", f"{text} straddles an exon boundary that decides the classification"]
+        statuses = {judged.call.status}
+        for i, side in enumerate(sides):
+            for offset in side.cipos if side.cipos != (0, 0) else ():
+                moved = [shifted(ctx, side, offset) if j == i else s for j, s in enumerate(sides)]
+                statuses.add(judge(ctx, moved[0], moved[1], rna, junction.frame).call.status)
+        if len(statuses) > 1:
+            return ["", f"{text} straddles a boundary that decides the classification"]
     return [text]
 
 
@@ -317,7 +333,9 @@ def _forward_seen(findings: list[Finding]) -> list[Finding]:
     forward = {
         f.partner_genes
         for f in findings
-        if f.alteration_type == "fusion" and f.reason != "reciprocal_junction"
+        if f.alteration_type == "fusion"
+        and (f.would_be or f.status) in FORWARD_STATUSES
+        and f.reason not in DOUBTS
     }
     out = []
     for f in findings:

@@ -94,6 +94,21 @@ def order_samples(timepoints: dict[str, Timepoint]) -> Order:
         return Order({})
     labels = {t.label.strip().lower() for t in timepoints.values()}
     dates = {s: _date(t.collection_date) for s, t in timepoints.items()}
+    given = {s: t.collection_date for s, t in timepoints.items() if t.collection_date}
+    bad = sorted(f"'{text}'" for s, text in given.items() if dates[s] is None)
+    if bad or (given and len(given) < len(timepoints) and len(timepoints) > 1):
+        why = (
+            f"collection_date {', '.join(bad)} is not a date (YYYY-MM-DD)"
+            if bad
+            else f"collection_date is given for {len(given)} of {len(timepoints)} files"
+        )
+        return Order(
+            dict.fromkeys(timepoints, 0),
+            f"the patient's files cannot be ordered in time: {why}; give every file a "
+            "collection_date (YYYY-MM-DD), or none and timepoints diagnosis, refractory, "
+            "relapse1, ...",
+            serial=True,
+        )
     if all(d is not None for d in dates.values()):
         ordered = sorted({d for d in dates.values() if d is not None})
         rank = {s: ordered.index(d) for s, d in dates.items() if d is not None}
@@ -116,16 +131,20 @@ def order_samples(timepoints: dict[str, Timepoint]) -> Order:
 
 
 def identity(finding: Finding) -> tuple[Any, ...]:
-    """What makes two files' findings the same alteration (breakpoints may differ by bases)."""
+    """What makes two files' findings the same alteration (breakpoints may differ by bases):
+    the gene, the 5'::3' partners or copy-number kind or allele, and what the rules made of
+    it. Two different junctions of one gene pair (a reciprocal and its forward product, a
+    listed and a kinase-lost junction) are never the same alteration."""
+    what = (_effective(finding), finding.rule_id)
     if finding.partner_genes:
-        return ("junction", finding.gene, tuple(sorted(finding.partner_genes)))
+        return ("junction", finding.gene, tuple(finding.partner_genes), *what)
     if finding.copy_number is not None or finding.alteration_type in (
         "amplification",
         "gain",
         "deletion",
         "copy_neutral",
     ):
-        return ("copy_number", finding.gene, finding.alteration_type)
+        return ("copy_number", finding.gene, finding.alteration_type, *what)
     return ("small", finding.gene, finding.genomic.removeprefix("chr").upper())
 
 
@@ -165,36 +184,41 @@ class SerialView:
 
 
 def serial_view(samples: tuple[SampleResult, ...], timepoints: dict[str, Timepoint]) -> SerialView:
-    """One finding per alteration (its latest sighting) with what every sample showed.
+    """Every finding of every file, except one that a later file of its kind shows again
+    (the later sighting stands for it), each with what every file of its kind showed.
 
-    A rule finding not seen at the latest readable file of its kind, or whose kind was not
-    read at the patient's latest timepoint, is demoted to ``filtered`` with the words that
-    say so; its ``would_be`` keeps the rule status, so the decision names it for review.
+    Nothing is merged within a timepoint. A rule finding not seen at the latest readable
+    file of its kind, or whose kind was not read at the patient's latest timepoint, is
+    demoted to ``filtered`` with the words that say so; its ``would_be`` keeps the rule
+    status, so the decision names it for review.
     """
     tps = {s.sample_id: timepoints.get(s.sample_id, Timepoint("")) for s in samples}
     order = order_samples(tps)
-    findings_by_sample = {s.sample_id: {identity(f): f for f in s.findings} for s in samples}
-    latest_rank = max(order.rank.values(), default=0)
-    latest = [s for s in samples if order.rank.get(s.sample_id, 0) == latest_rank]
-    decision_tp = latest[0].sample_id if latest else ""
-    decision_words = tps[decision_tp].words if decision_tp else ""
-    kept: list[Finding] = []
-    seen: set[tuple[Any, ...]] = set()
+    rank = {s.sample_id: order.rank.get(s.sample_id, 0) for s in samples}
+    shown: dict[str, dict[tuple[Any, ...], Finding]] = {
+        s.sample_id: {identity(f): f for f in s.findings} for s in samples
+    }
+    latest_rank = max(rank.values(), default=0)
+    latest = [s for s in samples if rank[s.sample_id] == latest_rank]
+    decision_words = tps[latest[0].sample_id].words if latest else ""
     group_of = {s.sample_id: KIND_GROUPS.get(s.kind, s.kind) for s in samples}
     only_diagnosis = bool(tps) and all(t.stage == (0, 0) for t in tps.values())
-    by_time = sorted(samples, key=lambda s: order.rank.get(s.sample_id, 0), reverse=True)
-    for sample in by_time:
+    kept: list[Finding] = []
+    for sample in samples:
+        group = group_of[sample.sample_id]
+        peers = sorted(
+            (s for s in samples if group_of[s.sample_id] == group),
+            key=lambda s: (rank[s.sample_id], s.sample_id),
+        )
         for finding in sample.findings:
             key = identity(finding)
-            group = group_of[sample.sample_id]
-            if (group, key) in seen:
-                continue
-            seen.add((group, key))
-            peers = [s for s in samples if group_of[s.sample_id] == group]
-            peers.sort(key=lambda s: (order.rank.get(s.sample_id, 0), s.sample_id))
-            trajectory = [
-                _evidence(p, tps[p.sample_id], findings_by_sample[p.sample_id].get(key))
+            if any(
+                rank[p.sample_id] > rank[sample.sample_id] and key in shown[p.sample_id]
                 for p in peers
+            ):
+                continue  # a later file shows it: that sighting carries the trajectory
+            trajectory = [
+                _evidence(p, tps[p.sample_id], shown[p.sample_id].get(key)) for p in peers
             ]
             if order.serial and not order.problem:
                 finding = _judged_over_time(
@@ -207,10 +231,8 @@ def serial_view(samples: tuple[SampleResult, ...], timepoints: dict[str, Timepoi
                     "sample was profiled",
                 )
             kept.append(replace(finding, timepoints=tuple(trajectory)))
-    position = {s.sample_id: i for i, s in enumerate(samples)}
-    kept.sort(key=lambda f: position[f.sample_id])
     problems = (order.problem,) if order.problem else ()
-    return SerialView(tuple(kept), order.rank, problems, decision_words)
+    return SerialView(tuple(kept), rank, problems, decision_words)
 
 
 def _effective(finding: Finding) -> Status:
