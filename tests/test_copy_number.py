@@ -239,3 +239,21 @@ def test_a_copy_number_just_below_a_threshold_is_not_rounded_across_it(panel, ru
     finding = interpret_segment(seg, panel, rules, "GRCh38")
     assert finding is not None
     assert "CN 3.99 (below the amplification threshold 4)" in finding.classification
+
+
+def test_a_file_that_contradicts_itself_is_not_a_clean_amplification(panel, rules):
+    """ABL1 at CN 8 inside a CN 2 segment of the same file, and a DEL record with CN 6."""
+    abl1 = panel.genes["ABL1"].spans["GRCh38"]
+    amp = Segment("9", abl1[0] - 1000, abl1[1] + 1000, 8.0, None, "INFO/CN", 2, "DUP")
+    neutral = Segment("9", abl1[0] - 90_000, abl1[1] + 90_000, 2.0, None, "INFO/CN", 1, "CNV")
+    finding = interpret_segment(amp, panel, rules, "GRCh38", overlapping=[neutral])
+    assert finding is not None
+    assert (finding.status, finding.would_be, finding.reason) == (
+        Status.FILTERED,
+        Status.QUALIFYING,
+        "filtered:contradictory_segments",
+    )
+    deletion = Segment("9", abl1[0] - 1000, abl1[1] + 1000, 6.0, None, "INFO/CN", 1, "DEL")
+    finding = interpret_segment(deletion, panel, rules, "GRCh38")
+    assert finding is not None and finding.reason == "filtered:contradictory_record"
+    assert "the record is typed DEL but gives CN 6" in finding.caveats

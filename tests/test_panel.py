@@ -437,3 +437,23 @@ def test_hotspot_codons_and_regions(panel: Panel) -> None:
         assert ("9", *panel.genes["ABL1"].spans[build], "ABL1") in regions
         order = [(int(c) if c.isdigit() else 100, s) for c, s, _, _ in regions]
         assert order == sorted(order)
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("NC_000018.10", "18"),
+        ("NC_000023.11", "X"),
+        ("NC_000024.10", "Y"),
+        ("NC_012920.1", "MT"),
+        ("chr9", "9"),
+        ("chrM", "MT"),
+        ("NC_000025.1", "NC_000025.1"),
+    ],
+)
+def test_refseq_chromosome_accessions_are_chromosomes(name, expected):
+    """A file with RefSeq contig names was read as all 'outside the panel' (a false candidate
+    when BCL2 G101V was in it)."""
+    from mapk_filter.panel import normalise_chrom
+
+    assert normalise_chrom(name) == expected

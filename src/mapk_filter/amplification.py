@@ -150,6 +150,40 @@ def _loss(
     )
 
 
+GAINED_TYPES = frozenset({"DUP", "AMP", "GAIN", "DUP:TANDEM"})
+LOST_TYPES = frozenset({"DEL", "LOSS"})
+
+
+def _contradictions(
+    segment: Segment, called: float | None, overlapping: Sequence[Segment]
+) -> list[tuple[str, str]]:
+    """The file contradicts itself: another segment over the same bases with another copy
+    number, or a record typed a deletion with gained copies (or a duplication with lost)."""
+    found = []
+    for other in overlapping:
+        if other.copy_number != segment.copy_number:
+            cn = "?" if other.copy_number is None else cn_text(other.copy_number)
+            found.append(
+                (
+                    "contradictory_segments",
+                    f"record {other.record_number} (chr{other.chrom}:{other.start}-{other.end}, "
+                    f"CN {cn}) covers the same bases with another copy number",
+                )
+            )
+    if called is not None and (
+        (segment.svtype in LOST_TYPES and called > 2)
+        or (segment.svtype in GAINED_TYPES and called < 2)
+    ):
+        found.append(
+            (
+                "contradictory_record",
+                f"the record is typed {segment.svtype} but gives CN "
+                f"{cn_text(segment.copy_number or 0)}",
+            )
+        )
+    return found
+
+
 def _touches_kinase(panel: Panel, gene: Gene, build: str, segment: Segment) -> bool:
     domain = load_kinase_domains().get(gene.symbol)
     if domain is None:
@@ -168,11 +202,14 @@ def interpret_segment(
     source_file: str = "",
     pass_filters: frozenset[str] = PASS_FILTERS,
     amplified: Sequence[tuple[int, int]] | None = None,
+    overlapping: Sequence[Segment] = (),
 ) -> Finding | None:
     """A copy-number segment over panel genes -> amplification / gain / loss / neutral.
 
     ``amplified``: the file's amplified intervals on this chromosome (by default the segment
-    alone), so segments that split one amplicon are judged together.
+    alone), so segments that split one amplicon are judged together. ``overlapping``: other
+    segments of the file over the same bases (a contradiction when their copy number
+    differs).
     """
     inside = panel.genes_at(build, segment.chrom, segment.start, segment.end)
     if not inside:
@@ -258,6 +295,8 @@ def interpret_segment(
     failed = [f for f in segment.filters if f not in pass_filters]
     if failed and status != Status.BENIGN:
         problems.append(("caller_filter", f"filtered by the caller ({';'.join(failed)})"))
+    if status != Status.BENIGN:
+        problems += _contradictions(segment, called, overlapping)
     focal = rule.max_focal_length_bp if rule else None
     if status == Status.QUALIFYING and focal is not None and segment.length >= focal:
         problems.append(
@@ -291,6 +330,19 @@ def interpret_segment(
     )
 
 
+def _overlaps(segments: Sequence[Segment]) -> dict[int, list[Segment]]:
+    """record number -> the other segments over the same bases (one sweep per contig)."""
+    found: dict[int, list[Segment]] = {}
+    ordered = sorted(segments, key=lambda s: (s.chrom, s.start, s.end))
+    for i, segment in enumerate(ordered):
+        for other in ordered[i + 1 :]:
+            if other.chrom != segment.chrom or other.start > segment.end:
+                break
+            found.setdefault(segment.record_number, []).append(other)
+            found.setdefault(other.record_number, []).append(segment)
+    return found
+
+
 def classify_copy_number_file(
     path: Path,
     panel: Panel,
@@ -316,7 +368,9 @@ def classify_copy_number_file(
     findings: list[Finding] = []
     counts: Counter[str] = Counter()
     outside = 0
+    overlaps = _overlaps(scan.segments)
     for segment in scan.segments:
+        overlapping = overlaps.get(segment.record_number, [])
         finding = interpret_segment(
             segment,
             panel,
@@ -326,6 +380,7 @@ def classify_copy_number_file(
             source_file=str(path),
             pass_filters=pass_filters,
             amplified=amplified.get(segment.chrom, []),
+            overlapping=overlapping,
         )
         if finding is None:
             outside += 1

@@ -102,9 +102,23 @@ ACGT_BASES = re.compile(r"^[ACGT]+$")
 _VERSION_LINE = re.compile(r"^#\s*panel_version:\s*(\S+)\s*$")
 
 
+# RefSeq accessions of the primary assembly chromosomes (NC_000001-NC_000024; the
+# revision, e.g. .11 on GRCh38 and .10 on GRCh37, says the build, not the chromosome) and
+# the mitochondrial genome (NC_012920, rCRS).
+_REFSEQ_CHROMOSOME = re.compile(r"^NC_0000(\d\d)(?:\.\d+)?$", re.IGNORECASE)
+_REFSEQ_MT = re.compile(r"^NC_012920(?:\.\d+)?$", re.IGNORECASE)
+
+
 def normalise_chrom(chrom: str) -> str:
-    """One spelling per contig ("9", "X", "MT"), whatever the VCF uses."""
+    """One spelling per contig ("9", "X", "MT"), whatever the VCF uses: with or without
+    "chr", or a RefSeq chromosome accession (NC_000009.12 is 9)."""
     name = chrom.strip()
+    refseq = _REFSEQ_CHROMOSOME.match(name)
+    if refseq is not None and 1 <= int(refseq.group(1)) <= 24:
+        number = int(refseq.group(1))
+        return {23: "X", 24: "Y"}.get(number, str(number))
+    if _REFSEQ_MT.match(name):
+        return "MT"
     if name[:3].lower() == "chr":
         name = name[3:]
     upper = name.upper()
