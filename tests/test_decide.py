@@ -198,6 +198,10 @@ def test_patient_without_any_sample_row_is_review_and_incomplete(rules):
     assert result.decision == Decision.REVIEW
     assert result.reasons[0] == "no variant file listed for this patient: nothing was assessed"
     assert result.assessment == "incomplete"
+    # never not_candidate, even with a criterion not met: nothing was assessed (SPEC §4)
+    too_old = decide(replace(ELIGIBLE, age_at_screening_years=25), (), rules)
+    assert too_old.decision == Decision.REVIEW
+    assert any("not met: Age at screening" in r for r in too_old.reasons)
 
 
 def test_unreadable_file_makes_the_assessment_incomplete_not_the_clean_patient(rules):

@@ -294,6 +294,8 @@ def decide(
     else:
         decision = Decision.NOT_CANDIDATE
         reasons.insert(0, "no qualifying or reviewable finding")
+    if not samples:  # SPEC section 4: nothing assessed is never not_candidate
+        decision = Decision.REVIEW
     small_read = any(s.kind == "small_variants" and not s.accounting.error for s in samples)
     if decision == Decision.CANDIDATE and not small_read:
         decision = Decision.REVIEW

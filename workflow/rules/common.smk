@@ -1,4 +1,3 @@
-import io
 import json
 from pathlib import Path
 
@@ -6,8 +5,14 @@ import pandas as pd
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
+from mapk_filter.errors import SheetError
 from mapk_filter.settings import refuse_eligibility_keys
-from mapk_filter.sheets import NUMERIC_COLUMNS
+from mapk_filter.sheets import (
+    NUMERIC_COLUMNS,
+    PATIENT_REQUIRED,
+    SAMPLE_REQUIRED,
+    read_table,
+)
 
 # Eligibility values belong to the versioned rules file: say so before the schema's
 # generic "additional properties" message.
@@ -16,75 +21,62 @@ if REFUSED:
     raise WorkflowError("\n".join(REFUSED))
 validate(config, schema="../schemas/config.schema.yaml")
 
-
-def read_sheet(path):
-    """Lines starting with '#' are comments; a '#' inside a value is kept. The index is
-    each row's line number in the file, for error messages."""
-    with open(path, encoding="utf-8") as handle:
-        kept = [
-            (n, ln)
-            for n, ln in enumerate(handle, start=1)
-            if ln.strip() and not ln.startswith("#")
-        ]
-    sheet = pd.read_csv(
-        io.StringIO("".join(ln for _, ln in kept)),
-        sep="\t",
-        dtype=str,
-        keep_default_na=False,
-        na_values=[""],
+# The sheets are read by the package's one reader (mapk_filter.sheets.read_table), as the
+# CLI reads them. A sheet the batch cannot be run on (unreadable, empty, a required column
+# missing) stops the run here, before any job, with every such problem listed at once.
+PATIENT_SHEET = read_table(config["patients"], PATIENT_REQUIRED)
+SAMPLE_SHEET = read_table(config["samples"], SAMPLE_REQUIRED)
+FATAL = PATIENT_SHEET.fatal + SAMPLE_SHEET.fatal
+if FATAL:
+    raise WorkflowError(
+        f"mapk-filter: the sheets cannot be used ({len(FATAL)} problem(s)); nothing was run:\n"
+        + "\n".join(f"  - {problem}" for problem in FATAL)
     )
-    sheet.index = [n for n, _ in kept[1:]][: len(sheet)]
-    return sheet
 
 
-def valid_rows(sheet, schema, label, key):
-    """Validate row by row: a bad row is reported (under its patient) and left out."""
+def schema_problem(exc):
+    """'column diagnosis: 'AML' is not one of [...]' from a snakemake validation error."""
+    lines = str(exc).splitlines()
+    reasons = [ln for ln in lines if ln.startswith("ValidationError: ")]
+    reason = reasons[0].removeprefix("ValidationError: ") if reasons else lines[0]
+    columns = [ln for ln in lines if ln.startswith("On instance['")]
+    if columns:
+        column = columns[0].removeprefix("On instance['").removesuffix("']:")
+        return f"column {column}: {reason}"
+    return reason
+
+
+def valid_rows(table, schema, key):
+    """Validate row by row: a bad row is left out and reported as (its patient, why)."""
     good, errors = [], []
-    duplicated = sheet[key].duplicated(keep=False)
-    for i, row in sheet.iterrows():
-        where = f"{label} line {i}"
-        owner = row.get("patient_id", row[key])
-        if duplicated[i]:
-            errors.append((owner, f"{where}: duplicate {key} '{row[key]}'"))
-            continue
-        record = {k: v for k, v in row.items() if pd.notnull(v)}
-        try:
-            for column in set(NUMERIC_COLUMNS) & set(record):
-                record[column] = float(record[column])
-            validate(pd.DataFrame([record], dtype=object), schema=schema)
-        except ValueError as exc:
-            errors.append((owner, f"{where}: {exc}"))
-            continue
-        except WorkflowError as exc:
-            lines = str(exc).splitlines()
-            reason = [ln for ln in lines if ln.startswith("ValidationError: ")]
-            message = (
-                reason[0].removeprefix("ValidationError: ") if reason else lines[0]
-            )
-            errors.append((owner, f"{where}: {message}"))
-            continue
-        good.append(i)
-    return sheet.loc[good], errors
+    duplicated = table.duplicated(key)
+    for row in table.rows:
+        problem = row.problem
+        if problem is None and row.value(key) in duplicated:
+            problem = f"duplicate {key} '{row.value(key)}'"
+        if problem is None:
+            try:
+                validate(row.record(NUMERIC_COLUMNS), schema=schema)
+            except SheetError as exc:
+                problem = str(exc).removeprefix(f"{row.where}: ")
+            except WorkflowError as exc:
+                problem = schema_problem(exc)
+        if problem is None:
+            good.append(row)
+        else:
+            # whose problem it is: its patient (": " would split the summary's "who: what")
+            owner = row.value("patient_id") or f"{Path(row.sheet).name} line {row.line}"
+            errors.append((owner.replace(": ", ":"), f"{row.where}: {problem}"))
+    return good, errors
 
 
-patients, PATIENT_ERRORS = valid_rows(
-    read_sheet(config["patients"]),
-    "../schemas/patients.schema.yaml",
-    config["patients"],
-    "patient_id",
+patient_rows, PATIENT_ERRORS = valid_rows(
+    PATIENT_SHEET, "../schemas/patients.schema.yaml", "patient_id"
 )
-samples, SAMPLE_ERRORS = valid_rows(
-    read_sheet(config["samples"]),
-    "../schemas/samples.schema.yaml",
-    config["samples"],
-    "sample_id",
+sample_rows, SAMPLE_ERRORS = valid_rows(
+    SAMPLE_SHEET, "../schemas/samples.schema.yaml", "sample_id"
 )
-orphans = ~samples["patient_id"].isin(patients["patient_id"])
-SAMPLE_ERRORS += [
-    (r.patient_id, f"{config['samples']}: sample {r.sample_id}: patient not assessable")
-    for r in samples[orphans].itertuples()
-]
-samples = samples[~orphans].set_index("sample_id", drop=False)
+PATIENT_IDS = sorted(row.value("patient_id") for row in patient_rows)
 
 
 def resolved(path):
@@ -92,18 +84,34 @@ def resolved(path):
     return path if path.is_absolute() else Path(config["samples"]).parent / path
 
 
-# A file that does not exist would stop Snakemake before any job runs: leave it out and
-# say so in its patient's report instead.
-missing = [not resolved(p).is_file() for p in samples["path"]]
+def unusable(row):
+    """Why a valid sample row cannot be run, or None. A file that does not exist would
+    stop Snakemake before any job runs: the row is left out and its patient's report
+    says so instead."""
+    patient = row.value("patient_id")
+    if patient in PATIENT_IDS:
+        if resolved(row.value("path")).is_file():
+            return None
+        return f"file not found: {row.value('path')}"
+    if any(who == patient for who, _ in PATIENT_ERRORS):
+        return f"patient '{patient}' not assessable: its patient row was left out"
+    return f"patient '{patient}' is not in the patient sheet"
+
+
+UNUSABLE = {row.line: unusable(row) for row in sample_rows}
 SAMPLE_ERRORS += [
     (
-        r.patient_id,
-        f"{config['samples']}: sample {r.sample_id}: file not found: {r.path}",
+        r.value("patient_id"),
+        f"{r.where}: sample {r.value('sample_id')}: {UNUSABLE[r.line]}",
     )
-    for r in samples[missing].itertuples()
+    for r in sample_rows
+    if UNUSABLE[r.line]
 ]
-samples = samples[[not m for m in missing]]
-PATIENT_IDS = sorted(patients["patient_id"])
+samples = pd.DataFrame(
+    [r.cells for r in sample_rows if not UNUSABLE[r.line]],
+    columns=list(SAMPLE_SHEET.columns),
+).set_index("sample_id", drop=False)
+
 # Problems of assessed patients go into their reports (decision review); the rest into
 # the batch summary as not_assessed rows.
 FILE_ERRORS = {p: [w for who, w in SAMPLE_ERRORS if who == p] for p in PATIENT_IDS}
