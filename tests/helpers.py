@@ -57,3 +57,29 @@ def clean_small_variants(panel: Panel, rules: TrialRules) -> SampleResult:
     scan = read_small_variants(REPO / "resources/example_batch/P16_mutect2.vcf", panel, "GRCh38")
     result = classified(scan, panel, rules)
     return replace(result, sample_id="small", build_evidence=scan.build_evidence)
+
+
+def classify_from_sheet(
+    sheet: Path, sample_id: str, patient_id: str, reference: object = None
+) -> tuple[SampleResult, str | None]:
+    """classify_sample as the workflow runs it, read back from the JSON it writes."""
+    import json
+
+    from mapk_filter.pipeline import classify_sample
+    from mapk_filter.settings import Reference
+
+    out = sheet.parent / f"{sample_id}.json"
+    result, error = classify_sample(
+        sample_sheet=sheet,
+        sample_id=sample_id,
+        patient_id=patient_id,
+        default_build="GRCh38",
+        filters=Filters(),
+        reference=reference if isinstance(reference, Reference) else Reference(),
+        panel_dir=None,
+        rules_path=None,
+        out=out,
+    )
+    loaded = SampleResult.from_dict(json.loads(out.read_text(encoding="utf-8")))
+    assert loaded == result
+    return loaded, error

@@ -13,17 +13,16 @@ that the FASTA's own contig length names its build.
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 
 import pysam
 import pytest
+from helpers import classify_from_sheet
 
 from mapk_filter.decide import decide
 from mapk_filter.errors import InputError
 from mapk_filter.models import Decision, SampleResult, Status
-from mapk_filter.pipeline import classify_sample
 from mapk_filter.readers.small import read_small_variants
 from mapk_filter.readers.vcf_header import (
     MIN_REF_BASES,
@@ -35,7 +34,7 @@ from mapk_filter.readers.vcf_header import (
     fasta_build,
     parse_header,
 )
-from mapk_filter.settings import Filters, Reference
+from mapk_filter.settings import Reference
 from mapk_filter.sheets import Patient
 
 BUILD_DATA = Path(__file__).resolve().parent / "data" / "build"
@@ -343,22 +342,8 @@ def _classify(
         "patient_id\tsample_id\tkind\tpath\ttumor_name\tnormal_name\tgenome_build\ttimepoint\n"
         f"X1\tS1\tsmall_variants\t{path}\t\t\t{build}\trelapse1\n"
     )
-    out = tmp_path / "S1.json"
-    result, _ = classify_sample(
-        sample_sheet=sheet,
-        sample_id="S1",
-        patient_id="X1",
-        default_build="GRCh38",
-        filters=Filters(),
-        reference=reference or Reference(),
-        panel_dir=None,
-        rules_path=None,
-        out=out,
-    )
-    # The workflow decides on what classify_sample wrote: go through the JSON.
-    loaded = SampleResult.from_dict(json.loads(out.read_text()))
-    assert loaded == result
-    return loaded
+    result, _ = classify_from_sheet(sheet, "S1", "X1", reference)
+    return result
 
 
 def test_grch37_file_without_contigs_or_sheet_build_is_review_never_candidate(rules, tmp_path):

@@ -7,18 +7,17 @@ finding; coverage files say whether the exclusion codons were read deeply enough
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import jsonschema
 import pytest
+from helpers import classify_from_sheet
 
 from mapk_filter.decide import decide
 from mapk_filter.exclusion import exclusion_targets
 from mapk_filter.models import Decision, SampleResult, Status
-from mapk_filter.pipeline import classify_sample, decide_patient
+from mapk_filter.pipeline import decide_patient
 from mapk_filter.reports.patient import report_schema
-from mapk_filter.settings import Filters, Reference
 from mapk_filter.sheets import Patient
 from mapk_filter.timepoints import Timepoint, order_samples
 
@@ -38,21 +37,7 @@ def run(tmp_path: Path, rows: list[Row]) -> tuple[tuple[SampleResult, ...], dict
     sheet.write_text(
         HEADER + "".join("X1\t" + "\t".join(str(x) for x in row) + "\n" for row in rows)
     )
-    results = []
-    for sample_id, *_ in rows:
-        out = tmp_path / f"{sample_id}.json"
-        classify_sample(
-            sample_sheet=sheet,
-            sample_id=sample_id,
-            patient_id="X1",
-            default_build="GRCh38",
-            filters=Filters(),
-            reference=Reference(),
-            panel_dir=None,
-            rules_path=None,
-            out=out,
-        )
-        results.append(SampleResult.from_dict(json.loads(out.read_text())))
+    results = [classify_from_sheet(sheet, sample_id, "X1")[0] for sample_id, *_ in rows]
     history = {r[0]: Timepoint(r[4], r[5]) for r in rows}
     return tuple(results), history
 

@@ -293,9 +293,15 @@ class Classifier:
         )
 
     def caveats(self, variant: SmallVariant) -> list[tuple[str, str]]:
-        """QC problems as (reason code, words), most decisive first."""
+        """QC problems as (reason code, words), most decisive first: values in the file
+        that cannot be evidence come first, since every other check reads them."""
         f = self.filters
         found: list[tuple[str, str]] = []
+        invalid = [variant.tumor.invalid] if variant.tumor.invalid else []
+        if variant.normal is not None and variant.normal.invalid:
+            invalid.append(f"matched normal: {variant.normal.invalid}")
+        if invalid:
+            found.append(("invalid_evidence", f"invalid evidence: {'; '.join(invalid)}"))
         failed = [x for x in variant.filters if x not in f.pass_filters]
         if failed:
             found.append(("caller_filter", f"filtered by the caller ({';'.join(failed)})"))

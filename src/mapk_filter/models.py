@@ -59,6 +59,9 @@ class SampleEvidence:
     depth: int | None
     alt_reads: int | None
     vaf: float | None
+    # Values in the file that cannot be evidence, in words ("DP -5; AF 1.7 (...)"): they
+    # are left out of depth/alt_reads/vaf, and the finding is filtered:invalid_evidence.
+    invalid: str = ""
 
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None) -> SampleEvidence | None:

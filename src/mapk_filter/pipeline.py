@@ -132,7 +132,11 @@ def classify_sample(
         # header (check_build); the evidence recorded is the sheet's declaration or none.
         result = replace(result, build_evidence="sheet" if row.genome_build else "default")
     if not error and result.accounting.records_read == 0:
-        note = "no records in file: it was read, and holds nothing to assess"
+        note = (
+            "no records in the panel regions: the index's region queries returned none"
+            if result.accounting.region_query
+            else "no records in file: it was read, and holds nothing to assess"
+        )
         result = replace(result, notes=(*result.notes, note))
     if row.genome_build is None and result.kind != "small_variants" and not error:
         note = f"no genome_build in the sample sheet: {build} (the configured default) assumed"

@@ -9,11 +9,16 @@ first base of the 3' part, the same convention as a VCF breakend.
 The callers' own verdicts are kept (config/README.md lists the columns read):
 the reading frame (Arriba ``reading_frame``, STAR-Fusion ``PROT_FUSION_TYPE`` when present,
 FusionCatcher ``Predicted_effect``) and Arriba's ``confidence`` (low: a QC caveat).
+
+Every row must have the header's columns; read counts must be whole numbers written in
+ASCII digits (NaN, inf, negative, fractional or empty counts are errors naming the line);
+breakpoints must be ``chrom:pos`` with a contig and a position from 1. Tabs separate
+columns and quotes are data (no CSV quoting: a stray quote cannot swallow the rows after
+it). Blank lines hold nothing and are skipped.
 """
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from ..errors import InputError
@@ -64,17 +69,24 @@ def _kept(strand: str, five_prime: bool) -> str:
     return UPSTREAM if plus == five_prime else DOWNSTREAM
 
 
+def _digits(text: str) -> bool:
+    """A whole number in ASCII digits (str.isdigit also accepts '²', which int() refuses)."""
+    return text.isascii() and text.isdigit()
+
+
 def _position(path: Path, line: int, text: str) -> tuple[str, int]:
     chrom, _, pos = text.rpartition(":")
-    if not chrom or not pos.isdigit():
-        raise InputError(str(path), f"breakpoint '{text}' is not chrom:pos", line)
+    if not chrom.strip() or not _digits(pos) or int(pos) < 1:
+        raise InputError(str(path), f"breakpoint '{text}' is not chrom:pos (pos from 1)", line)
     return normalise_chrom(chrom), int(pos)
 
 
 def _int(path: Path, line: int, row: dict[str, str], column: str) -> int:
     value = (row.get(column) or "").strip()
-    if not value.isdigit():
-        raise InputError(str(path), f"column {column} is '{value}', not a read count", line)
+    if not _digits(value):
+        raise InputError(
+            str(path), f"column {column} is '{value}', not a read count (a whole number)", line
+        )
     return int(value)
 
 
@@ -186,9 +198,17 @@ def read_rna_fusions(path: Path, build: str) -> StructuralScan:
     """Arriba ``fusions.tsv``, STAR-Fusion ``*.fusion_predictions*.tsv`` or FusionCatcher
     ``final-list_candidate-fusion-genes.txt``, by header."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
         raise InputError(str(path), f"cannot read: {exc}") from exc
+    try:
+        lines = data.decode("utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        byte = data[exc.start : exc.start + 1]
+        raise InputError(
+            str(path), f"line {line}: not UTF-8 text (byte {byte!r}); save it as UTF-8", line
+        ) from exc
     if not lines:
         raise InputError(str(path), "empty file: no header line")
     header = lines[0].split("\t")
@@ -210,10 +230,15 @@ def read_rna_fusions(path: Path, build: str) -> StructuralScan:
         f"RNA fusions ({caller}): the build ({build}) is taken from the sample sheet; a "
         "fusion TSV carries no contig lengths to check it against"
     )
-    for line, row in enumerate(csv.DictReader(lines, delimiter="\t"), start=2):
-        if len(row) != len(header) or None in row or None in row.values():
-            found = len(lines[line - 1].split("\t"))
-            raise InputError(str(path), f"{found} columns where the header has {len(header)}", line)
+    for line, text in enumerate(lines[1:], start=2):
+        if not text.strip():
+            continue
+        fields = text.split("\t")
+        if len(fields) != len(header):
+            raise InputError(
+                str(path), f"{len(fields)} columns where the header has {len(header)}", line
+            )
+        row = dict(zip(header, fields, strict=True))
         scan.records_read += 1
         junction = parse(path, line, row)
         low, high = sorted((junction.pos_a, junction.pos_b or junction.pos_a))

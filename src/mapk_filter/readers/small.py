@@ -3,10 +3,27 @@
 With a tabix/CSI index the panel regions are queried directly, so cost does not grow with
 genome size; without one, the file is streamed once. Every allele read is counted as
 outside the panel or returned, so the caller can account for all of them.
+
+Before a record is trusted (readers/integrity.py): a bgzip/BCF file must end with its BGZF
+end-of-file block (else it is truncated: an error), and an index must describe this file
+(age, the offsets of its first and last record, a query for the first record); while
+querying, each region's records must lie in the region and come back sorted. An index
+that fails any of this is not used: the file is read by one streaming pass instead, and
+the notes say why. When streaming, records must be sorted (POS not decreasing within a
+contig, a contig never reappearing after another): a record out of order is noticed and
+named in the notes (a sorted file is what callers write, and only a sorted file can be
+indexed), but every record is still read and counted, so the order changes no finding and
+no decision. POS 0 is an error. Values that cannot be evidence (negative
+counts, AF outside 0-1, AD without one value per allele, more alt reads than depth, no
+FORMAT column in a file with samples) are carried as ``SampleEvidence.invalid`` and the
+finding is filtered:invalid_evidence. Annotation values that are malformed (a CSQ entry
+whose field count differs from the header's Format, a population frequency that is not
+0-1, text that is not UTF-8) are errors naming the record.
 """
 
 from __future__ import annotations
 
+import math
 import tempfile
 import warnings
 from bisect import bisect_right
@@ -25,15 +42,27 @@ from ..normalise import left_align
 from ..panel import Panel, normalise_chrom
 from ..settings import Reference
 from .evidence import extractor_for
+from .integrity import (
+    Compression,
+    RecordOrder,
+    UntrustedIndex,
+    check_container,
+    check_last_line,
+    index_distrust,
+    not_readable,
+)
 from .vcf_header import (
     CALLERS,
     REF_CHECK_RECORDS,
+    BuildCall,
     HeaderFacts,
     RefBaseCheck,
     choose_samples,
+    chrom_line_columns,
     compare_ref_bases,
     establish_build,
     parse_header,
+    sample_names,
     unreadable_as_input_error,
 )
 
@@ -62,11 +91,17 @@ class SmallVariantScan:
 
 
 def find_index(path: Path) -> Path | None:
-    for suffix in (".tbi", ".csi"):
-        candidate = path.with_name(path.name + suffix)
-        if candidate.exists():
-            return candidate
-    return None
+    found = find_indexes(path)
+    return found[0] if found else None
+
+
+def find_indexes(path: Path) -> list[Path]:
+    """The .tbi and .csi beside the file (htslib may use either, so both are checked)."""
+    return [
+        candidate
+        for candidate in (path.with_name(path.name + suffix) for suffix in (".tbi", ".csi"))
+        if candidate.exists()
+    ]
 
 
 def _open(path: Path) -> Any:
@@ -75,7 +110,7 @@ def _open(path: Path) -> Any:
     try:
         return VCF(str(path))  # lazy=True crashes on FORMAT access (cyvcf2 0.35)
     except (OSError, ValueError, Exception) as exc:  # cyvcf2 raises bare Exception too
-        raise InputError(str(path), f"not a readable VCF/BCF: {exc}") from exc
+        raise InputError(str(path), f"not a readable VCF/BCF: {not_readable(path, exc)}") from exc
 
 
 def _ref_check(path: Path, fasta: Path) -> RefBaseCheck:
@@ -159,11 +194,16 @@ class PanelRegions:
 
 
 def _records(vcf: Any, regions: list[str] | None, path: Path) -> Iterator[Any]:
-    """Records in file order (streaming) or region by region (indexed), without repeats."""
+    """Records in file order (streaming) or region by region (indexed), without repeats.
+
+    Every region is queried, and its records checked, before any is yielded: records
+    outside the region asked for, records out of order or an htslib failure mean the
+    index does not describe the file (UntrustedIndex), and nothing has been counted yet.
+    """
     if regions is None:
         yield from vcf
         return
-    seen_at_boundary: set[tuple[str, int, str, str]] = set()
+    answers: list[tuple[int, int, list[Any]]] = []
     for region in regions:
         try:
             with warnings.catch_warnings():  # "no intervals found": no record there
@@ -172,8 +212,24 @@ def _records(vcf: Any, regions: list[str] | None, path: Path) -> Iterator[Any]:
         except Exception as exc:  # htslib: contig missing from the index is not an error
             if "no intervals" in str(exc).lower() or "not found" in str(exc).lower():
                 continue
-            raise InputError(str(path), f"region query {region} failed: {exc}") from exc
-        first, last = (int(x) for x in region.rsplit(":", 1)[1].split("-"))
+            raise UntrustedIndex(f"htslib fails the region query {region}: {exc}") from exc
+        chrom, span = region.rsplit(":", 1)
+        first, last = (int(x) for x in span.split("-"))
+        previous = 0
+        for record in query:
+            pos = record.POS
+            if chrom != record.CHROM or pos > last or max(record.end, pos) < first:
+                raise UntrustedIndex(
+                    f"the query for {region} returned a record at {record.CHROM}:{pos}, outside it"
+                )
+            if pos < previous:
+                raise UntrustedIndex(
+                    f"the query for {region} returned {chrom}:{pos} after {chrom}:{previous}"
+                )
+            previous = pos
+        answers.append((first, last, query))
+    seen_at_boundary: set[tuple[str, int, str, str]] = set()
+    for first, last, query in answers:
         for record in query:
             # A record reaching past a region can be returned again by the next query.
             if first > record.POS or record.end > last:
@@ -184,7 +240,7 @@ def _records(vcf: Any, regions: list[str] | None, path: Path) -> Iterator[Any]:
             yield record
 
 
-def _annotation_parsers(vcf: Any) -> dict[str, list[str]]:
+def _annotation_parsers(path: Path, vcf: Any) -> dict[str, list[str]]:
     present: dict[str, list[str]] = {}
     for tag in ANNOTATION_TAGS:
         try:
@@ -192,25 +248,62 @@ def _annotation_parsers(vcf: Any) -> dict[str, list[str]]:
         except KeyError:
             continue
         present[tag] = field_names(info.get("Description", ""))
+        if tag == "CSQ" and not present[tag]:
+            raise InputError(
+                str(path),
+                "the ##INFO=<ID=CSQ> header line gives no 'Format: ...' list of field names, "
+                "so the VEP annotations cannot be read",
+            )
     return present
 
 
 def _annotations(
-    record: Any, parsers: dict[str, list[str]]
+    path: Path, record: Any, parsers: dict[str, list[str]], number: int
 ) -> dict[int, list[TranscriptAnnotation]]:
     by_allele: dict[int, list[TranscriptAnnotation]] = {}
     for tag, names in parsers.items():
         value = record.INFO.get(tag)
         if not value:
             continue
+        if not isinstance(value, str):
+            raise InputError(
+                str(path),
+                f"INFO/{tag} is {value!r}, not annotation text (its header line declares "
+                "another type)",
+                number,
+            )
+        if "\ufffd" in value:
+            raise InputError(
+                str(path),
+                f"INFO/{tag} holds bytes that are not UTF-8 text, so the annotation cannot "
+                "be read reliably (save the file as UTF-8)",
+                number,
+            )
         alts = list(record.ALT)
         if tag == "CSQ":
+            for entry_number, entry in enumerate(value.split(","), start=1):
+                fields = entry.count("|") + 1
+                if fields != len(names):
+                    raise InputError(
+                        str(path),
+                        f"INFO/CSQ entry {entry_number} has {fields} '|'-separated fields, the "
+                        f"CSQ header's Format names {len(names)}: malformed VEP annotation",
+                        number,
+                    )
             parsed = parse_csq(value, names, record.REF, alts)
         elif tag == "ANN":
             parsed = parse_ann(value, alts)
         else:
             parsed = parse_bcsq(value, record.POS, record.REF, alts)
         for allele, found in parsed.items():
+            for annotation in found:
+                af = annotation.gnomad_af
+                if af is not None and not (math.isfinite(af) and 0 <= af <= 1):
+                    raise InputError(
+                        str(path),
+                        f"INFO/{tag}: population allele frequency {af} is not a frequency (0 to 1)",
+                        number,
+                    )
             by_allele.setdefault(allele, []).extend(found)
     return by_allele
 
@@ -235,8 +328,18 @@ def read_small_variants(
     build) ``declared_build`` is only the configured default, assumed (unverified, see
     ``SmallVariantScan.build_evidence``) when the file cannot tell.
     """
+    if not path.exists():
+        raise InputError(str(path), "file not found")
+    kind, container_notes = check_container(path)
     vcf = _open(path)
-    facts = parse_header(vcf.raw_header, list(vcf.samples))
+    try:
+        samples = sample_names(path, vcf)
+        facts = parse_header(vcf.raw_header, samples)
+        parsers = _annotation_parsers(path, vcf)
+    finally:
+        vcf.close()
+    if kind == "plain":
+        check_last_line(path, chrom_line_columns(samples))
     if caller:
         if caller not in CALLERS:
             raise InputError(str(path), f"unknown caller '{caller}'; one of {', '.join(CALLERS)}")
@@ -249,52 +352,104 @@ def read_small_variants(
         declared_build,
         _ref_check(path, fasta) if fasta is not None else None,
     )
-    declared_build = call.build
-    notes: list[str] = [call.note]
+    notes: list[str] = [call.note, *container_notes]
     tumor, normal = choose_samples(path, facts, tumor_name, normal_name)
-    index = find_index(path) if path.suffix in (".gz", ".bcf") else None
-    regions = _merged_regions(panel, declared_build, facts.uses_chr) if index else None
-    parsers = _annotation_parsers(vcf)
-    current = path
-    if reference is not None and reference.fasta is not None:
-        vcf.close()
-        if not facts.contigs:  # records on contigs the header lacks cannot be written as BCF
-            current = _with_fasta_contigs(path, reference.fasta, workdir)
-            regions, index = None, None  # the copy has no index: stream it
-        try:
-            current = left_align(current, reference.fasta, regions, workdir)
-        except InputError as exc:  # name the user's file, not the reheadered copy
-            if current == path:
-                raise
-            what = str(exc).removeprefix(f"{exc.path}: ")
-            raise InputError(str(path), f"with the FASTA's contig lines added: {what}") from exc
-        notes.append(f"indels left-aligned with bcftools norm against {reference.fasta.name}")
-        vcf = _open(current)
-        regions = None  # the normalised file holds only what the index query returned
-    if not parsers and reference is not None and reference.can_annotate:
-        assert reference.fasta is not None and reference.gff3 is not None
-        vcf.close()
-        annotated = annotate_with_csq(current, reference.fasta, reference.gff3, workdir)
-        notes.append("annotated with bcftools csq (pysam) against the configured FASTA and GFF3")
-        vcf = _open(annotated)
-        parsers = _annotation_parsers(vcf)
-    scan = SmallVariantScan(
-        path=path,
-        facts=facts,
-        build=declared_build,
-        tumor_sample=facts.samples[tumor],
-        normal_sample="" if normal is None else facts.samples[normal],
-        annotation_sources=tuple(parsers),
-        region_query=index is not None,
-        build_evidence=call.evidence,
-        notes=notes,
-    )
+    index = _trusted_index(path, facts, kind, notes)
+    job = _Job(path, panel, facts, call, tumor, normal, parsers, reference, workdir)
     try:
-        with unreadable_as_input_error(path, lambda: scan.records_read):
-            _scan_records(vcf, regions, scan, panel, tumor, normal, parsers)
-    finally:
-        vcf.close()
-    return scan
+        return job.scan(index, list(notes))
+    except UntrustedIndex as exc:
+        assert index is not None
+        notes.append(f"index {index.name} not trusted ({exc}): read by streaming")
+        return job.scan(None, notes)
+
+
+def _trusted_index(
+    path: Path, facts: HeaderFacts, kind: Compression, notes: list[str]
+) -> Path | None:
+    """The index to query, when every index beside the file describes it (else a note)."""
+    if path.suffix not in (".gz", ".bcf"):
+        return None
+    found = find_indexes(path)
+    for index in found:
+        why = index_distrust(path, index, list(facts.contigs), kind)
+        if why:
+            notes.append(f"index {index.name} not trusted ({why}): read by streaming")
+            return None
+    return found[0] if found else None
+
+
+@dataclass
+class _Job:
+    """Everything one read of a file needs; ``scan`` runs once, or twice when the index
+    turns out not to describe the file (then by streaming)."""
+
+    path: Path
+    panel: Panel
+    facts: HeaderFacts
+    call: BuildCall
+    tumor: int
+    normal: int | None
+    parsers: dict[str, list[str]]
+    reference: Reference | None
+    workdir: Path | None
+
+    def scan(self, index: Path | None, notes: list[str]) -> SmallVariantScan:
+        path, facts, reference = self.path, self.facts, self.reference
+        regions = _merged_regions(self.panel, self.call.build, facts.uses_chr) if index else None
+        parsers = self.parsers
+        current = path
+        queried: list[str] | None = None  # regions a normalised copy was restricted to
+        if reference is not None and reference.fasta is not None:
+            if not facts.contigs:  # records on contigs the header lacks cannot be BCF
+                current = _with_fasta_contigs(path, reference.fasta, self.workdir)
+                regions, index = None, None  # the copy has no index: stream it
+            try:
+                current = left_align(current, reference.fasta, regions, self.workdir)
+            except InputError as exc:  # name the user's file, not the reheadered copy
+                if current == path:
+                    raise
+                what = str(exc).removeprefix(f"{exc.path}: ")
+                raise InputError(str(path), f"with the FASTA's contig lines added: {what}") from exc
+            notes.append(f"indels left-aligned with bcftools norm against {reference.fasta.name}")
+            queried, regions = regions, None  # the normalised file holds the queried records
+        vcf = _open(current)
+        if not parsers and reference is not None and reference.can_annotate:
+            assert reference.fasta is not None and reference.gff3 is not None
+            vcf.close()
+            annotated = annotate_with_csq(current, reference.fasta, reference.gff3, self.workdir)
+            notes.append(
+                "annotated with bcftools csq (pysam) against the configured FASTA and GFF3"
+            )
+            vcf = _open(annotated)
+            parsers = _annotation_parsers(path, vcf)
+        scan = SmallVariantScan(
+            path=path,
+            facts=facts,
+            build=self.call.build,
+            tumor_sample=facts.samples[self.tumor],
+            normal_sample="" if self.normal is None else facts.samples[self.normal],
+            annotation_sources=tuple(parsers),
+            region_query=index is not None,
+            build_evidence=self.call.evidence,
+            notes=notes,
+        )
+        try:
+            with unreadable_as_input_error(path, lambda: scan.records_read):
+                _scan_records(
+                    vcf,
+                    regions,
+                    scan,
+                    self.panel,
+                    self.tumor,
+                    self.normal,
+                    parsers,
+                    queried,
+                    normalised=current != path,
+                )
+        finally:
+            vcf.close()
+        return scan
 
 
 def _scan_records(
@@ -305,17 +460,49 @@ def _scan_records(
     tumor: int,
     normal: int | None,
     parsers: dict[str, list[str]],
+    queried: list[str] | None = None,
+    normalised: bool = False,
 ) -> None:
+    """Count and keep every allele. Streaming (``regions`` None), records must be sorted;
+    ``queried``: the regions a bcftools norm copy was restricted to by the index, each of
+    its records must touch one (else the index did not describe the file). ``normalised``:
+    the records are bcftools norm's copy, which re-sorts what it can, so a record out of
+    order is named by position (its number in the copy may not be its number in the file).
+    """
     fast = PanelRegions(panel, scan.build)
+    path = str(scan.path)
+    order = RecordOrder() if regions is None else None
+    unsorted: str | None = None
+    declared = set(scan.facts.contigs)
+    undeclared: dict[str, int] = {}
+    has_samples = bool(scan.facts.samples)
     for record in _records(vcf, regions, scan.path):
         scan.records_read += 1
+        number = scan.records_read
         record_alts = record.ALT
         if not record_alts:
-            raise InputError(str(scan.path), "record has no ALT allele", scan.records_read)
+            raise InputError(path, "record has no ALT allele", number)
+        raw_chrom, pos, end = record.CHROM, record.POS, record.end
+        if pos < 1:
+            raise InputError(path, f"POS {pos} at {raw_chrom}: positions are 1-based", number)
+        if order is not None:
+            problem = order.problem(raw_chrom, pos)
+            if problem:
+                if queried is not None:
+                    raise UntrustedIndex(f"its region queries returned {problem}")
+                if unsorted is None:
+                    where = "after left-alignment" if normalised else f"record {number}"
+                    unsorted = f"{where}: {problem}"
+        if declared and raw_chrom not in declared and raw_chrom not in undeclared:
+            undeclared[raw_chrom] = number
         n_alleles = len(record_alts)
         scan.alleles += n_alleles
-        raw_chrom, pos, end = record.CHROM, record.POS, record.end
-        if not fast.may_overlap(raw_chrom, pos, end):
+        may_overlap = fast.may_overlap(raw_chrom, pos, end)
+        if queried is not None and not may_overlap:
+            raise UntrustedIndex(
+                f"a region query returned {raw_chrom}:{pos}, outside the panel regions asked for"
+            )
+        if not may_overlap:
             scan.outside_panel += n_alleles
             continue
         genes = tuple(
@@ -326,23 +513,29 @@ def _scan_records(
             continue
         alts = [a for a in record_alts if a not in ("*", "<NON_REF>")]
         extractor = extractor_for(scan.facts.caller, record)
-        annotations = _annotations(record, parsers) if parsers else {}
+        annotations = _annotations(scan.path, record, parsers, number) if parsers else {}
         filters = tuple((record.FILTER or "PASS").split(";"))
+        no_format = has_samples and not record.FORMAT
         for allele, alt in enumerate(record.ALT, start=1):
             if alt not in alts:
-                scan.variants.append((_placeholder(record, alt, filters, scan.records_read), genes))
+                scan.variants.append((_placeholder(record, alt, filters, number), genes))
                 continue
+            tumor_evidence = extractor(record, tumor, allele)
+            normal_evidence = None if normal is None else extractor(record, normal, allele)
+            if no_format:
+                missing = "no FORMAT column: the record gives no sample values"
+                tumor_evidence = replace(tumor_evidence, invalid=missing)
             scan.variants.append(
                 (
                     SmallVariant(
                         chrom=record.CHROM,
-                        pos=record.POS,
+                        pos=pos,
                         ref=record.REF,
                         alt=alt,
                         filters=filters,
-                        tumor=extractor(record, tumor, allele),
-                        normal=None if normal is None else extractor(record, normal, allele),
-                        record_number=scan.records_read,
+                        tumor=tumor_evidence,
+                        normal=normal_evidence,
+                        record_number=number,
                         annotations=tuple(annotations.get(allele, ())),
                         variant_id=record.ID or "",
                         end=end,
@@ -350,6 +543,17 @@ def _scan_records(
                     genes,
                 )
             )
+    for chrom, number in undeclared.items():
+        scan.notes.append(
+            f"contig {chrom} (first at record {number}) is not declared in the header's "
+            "##contig lines: its records were read, but the header cannot vouch for the "
+            "build of that contig"
+        )
+    if unsorted is not None:
+        scan.notes.append(
+            f"{unsorted}; every record was read and counted, so the order changes nothing "
+            "here, but the file cannot be indexed as it is (bcftools sort)"
+        )
 
 
 def _placeholder(record: Any, alt: str, filters: tuple[str, ...], number: int) -> SmallVariant:

@@ -5,10 +5,18 @@ DELLY's CT tag, GRIDSS single breakends. This module turns each record group int
 ``Junction`` objects that say, per side, whether the kept sequence lies upstream or
 downstream of the breakpoint on the + strand -- all the fusion logic needs -- and keeps the
 record numbers so every record is accounted for exactly once.
+
+Integrity (readers/integrity.py): a bgzip/BCF file without its BGZF end-of-file block is
+truncated (an error); POS 0 is an error except on a breakend (VCF 4.3 writes a telomere
+as 0). Records out of order are noticed but not an error: the whole file is read and
+grouped before anything is judged, so order changes nothing here, and SV callers
+(SvABA, Sniffles translocations, SURVIVOR merges) write unsorted files; the notes name
+the first record out of order.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,11 +27,14 @@ from cyvcf2 import VCF
 from ..errors import InputError
 from ..panel import normalise_chrom
 from .evidence import format_numbers
+from .integrity import RecordOrder, check_container, check_last_line, not_readable
 from .vcf_header import (
     HeaderFacts,
     check_build,
     choose_samples,
+    chrom_line_columns,
     parse_header,
+    sample_names,
     unreadable_as_input_error,
 )
 
@@ -184,9 +195,12 @@ def _info_num(record: Any, key: str) -> float | None:
     if isinstance(value, tuple):
         value = value[0]
     try:
-        return float(value)
+        number = float(value)
     except (TypeError, ValueError):
         return None
+    if not math.isfinite(number) or number < 0:
+        raise ValueError(f"INFO/{key} is {value}, not a read count")
+    return number
 
 
 # Where callers put read support in INFO (sites-only files, or no FORMAT support field):
@@ -243,6 +257,13 @@ def _ci(record: Any, key: str) -> tuple[int, int]:
 
 
 def _read_record(path: Path, record: Any, number: int, caller: str, tumor: int | None) -> _Rec:
+    try:
+        return _parse_record(path, record, number, caller, tumor)
+    except (TypeError, ValueError) as exc:
+        raise InputError(str(path), f"malformed SV record: {exc}", number) from exc
+
+
+def _parse_record(path: Path, record: Any, number: int, caller: str, tumor: int | None) -> _Rec:
     if not record.ALT:
         raise InputError(str(path), "record has no ALT allele", number)
     if len(record.ALT) > 1:
@@ -257,6 +278,13 @@ def _read_record(path: Path, record: Any, number: int, caller: str, tumor: int |
         else:
             raise InputError(str(path), f"no SVTYPE and ALT '{alt}' is not an SV allele", number)
     ct = record.INFO.get("CT")
+    if record.POS < 1 and (str(svtype).upper() != "BND" or parse_bnd_alt(alt) is None):
+        raise InputError(
+            str(path),
+            f"POS {record.POS} at {record.CHROM}: positions are 1-based (0 is a telomere only "
+            "in breakend notation)",
+            number,
+        )
     if str(svtype).upper() in ("BND", "TRA") and ct is None and parse_bnd_alt(alt) is None:
         raise InputError(
             str(path),
@@ -418,20 +446,24 @@ def _open(path: Path) -> Any:
     try:
         return VCF(str(path))  # not lazy=True: FORMAT access crashes (cyvcf2 0.35)
     except Exception as exc:  # cyvcf2 raises bare Exception
-        raise InputError(str(path), f"not a readable VCF/BCF: {exc}") from exc
+        raise InputError(str(path), f"not a readable VCF/BCF: {not_readable(path, exc)}") from exc
 
 
-def read_structural_variants(
+def _header(
     path: Path,
+    vcf: Any,
+    kind: str,
+    notes: list[str],
     declared_build: str,
-    tumor_name: str | None = None,
-    normal_name: str | None = None,
-) -> StructuralScan:
-    """Read every record of an SV VCF into events; InputError names file and record."""
-    vcf = _open(path)
-    facts = parse_header(vcf.raw_header, list(vcf.samples))
+    tumor_name: str | None,
+    normal_name: str | None,
+) -> tuple[StructuralScan, int | None]:
+    """The scan (caller, build, samples, notes) from the header; the tumour's index."""
+    samples = sample_names(path, vcf)
+    if kind == "plain":
+        check_last_line(path, chrom_line_columns(samples))
+    facts = parse_header(vcf.raw_header, samples)
     caller = detect_sv_caller(vcf.raw_header)
-    notes: list[str] = []
     build_note = check_build(path, facts, declared_build)
     if build_note:
         notes.append(build_note)
@@ -455,14 +487,44 @@ def read_structural_variants(
         normal_sample="" if normal is None else facts.samples[normal],
         notes=notes,
     )
+    return scan, tumor
+
+
+def read_structural_variants(
+    path: Path,
+    declared_build: str,
+    tumor_name: str | None = None,
+    normal_name: str | None = None,
+) -> StructuralScan:
+    """Read every record of an SV VCF into events; InputError names file and record."""
+    if not path.exists():
+        raise InputError(str(path), "file not found")
+    kind, notes = check_container(path)
+    vcf = _open(path)
+    try:
+        scan, tumor = _header(path, vcf, kind, notes, declared_build, tumor_name, normal_name)
+    except InputError:
+        vcf.close()
+        raise
+    caller = scan.caller
     recs: list[_Rec] = []
+    order = RecordOrder()
+    unsorted: tuple[int, str] | None = None
     try:
         with unreadable_as_input_error(path, lambda: scan.records_read):
             for record in vcf:
                 scan.records_read += 1
                 recs.append(_read_record(path, record, scan.records_read, caller, tumor))
+                problem = order.problem(record.CHROM, record.POS)
+                if problem and unsorted is None:
+                    unsorted = (scan.records_read, problem)
     finally:
         vcf.close()
+    if unsorted is not None:
+        notes.append(
+            f"record {unsorted[0]}: {unsorted[1]}; every record was read and grouped, so "
+            "the order changes nothing here"
+        )
     groups = _group(path, recs)
     for group in groups:
         try:

@@ -17,10 +17,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
 from ..panel import normalise_chrom
 from ..resources import gene_lists_dir
+from .integrity import UntrustedIndex, unreadable_message
 
 _META = re.compile(r"^##([A-Za-z0-9_.]+)=(.*)$")
 _CONTIG = re.compile(r"^##contig=<ID=([^,>]+)(?:,.*?length=(\d+))?")
@@ -51,14 +53,53 @@ class HeaderFacts:
 
 @contextmanager
 def unreadable_as_input_error(path: Path, progress: Callable[[], int]) -> Iterator[None]:
-    """htslib parse failures surface as plain exceptions: name the file and the record."""
+    """Failures while reading records become InputErrors naming the file and the record.
+
+    htslib's (a bare Exception or OSError from cyvcf2, raised before the record is
+    counted) are explained in words by integrity.unreadable_message and name the record
+    after the last one read; anything else was raised while the reader handled the record
+    it had just counted (a value it cannot use), and names that record.
+    """
     try:
         yield
-    except InputError:
+    except (InputError, UntrustedIndex):
         raise
     except Exception as exc:
         done = progress()
-        raise InputError(str(path), f"unreadable after record {done}: {exc}", done + 1) from exc
+        if type(exc) is Exception or isinstance(exc, OSError) or done == 0:
+            message = unreadable_message(path, done, exc)
+            raise InputError(
+                str(path), f"unreadable after record {done}: {message}", done + 1
+            ) from exc
+        raise InputError(str(path), value_message(exc), done) from exc
+
+
+def value_message(exc: BaseException) -> str:
+    """A value of a record that cannot be used, in words."""
+    if isinstance(exc, UnicodeDecodeError):
+        byte = exc.object[exc.start : exc.start + 1]
+        return f"text that is not UTF-8 (byte {byte!r}: {exc.reason}); save the file as UTF-8"
+    return f"a value cannot be read ({type(exc).__name__}: {exc})"
+
+
+def sample_names(path: Path, vcf: Any) -> list[str]:
+    """The sample columns of an open cyvcf2 VCF; an InputError when one is not UTF-8 text."""
+    try:
+        return list(vcf.samples)
+    except UnicodeDecodeError as exc:
+        chrom_line = next((ln for ln in vcf.raw_header.splitlines() if ln.startswith("#CHROM")), "")
+        names = chrom_line.split("\t")[9:]
+        bad = [n for n in names if "\ufffd" in n] or names
+        raise InputError(
+            str(path),
+            f"sample name {bad[0]!r} in the #CHROM line is not UTF-8 text (byte "
+            f"{exc.object[exc.start : exc.start + 1]!r}): save the file as UTF-8",
+        ) from exc
+
+
+def chrom_line_columns(samples: list[str]) -> int:
+    """Columns of the #CHROM line: 8 fixed, FORMAT and one per sample when there are any."""
+    return 9 + len(samples) if samples else 8
 
 
 def detect_caller(header_text: str) -> str:
