@@ -269,3 +269,20 @@ def test_region_queries_return_a_record_reaching_across_two_regions_once(panel, 
     assert (scan.records_read, len(scan.variants)) == (1, 1)
     _, genes = scan.variants[0]
     assert set(genes) == {"CSF1R", "PDGFRB"}
+
+
+def test_refseq_contigs_are_read_and_unknown_contig_names_are_an_error(panel, rules, tmp_path):
+    """A file named by RefSeq accessions once read as all 'outside the panel' (BCL2 G101V
+    lost, a false candidate); contig names nothing can place are an error, not 'no finding'."""
+    from helpers import REPO, classified
+
+    text = (REPO / "resources/example_batch/P06_strelka2.vcf").read_text()
+    refseq = tmp_path / "refseq_contigs.vcf"
+    refseq.write_text(text.replace("chr18", "NC_000018.10"))
+    scan = read_small_variants(refseq, panel, "GRCh38")
+    findings = classified(scan, panel, rules).findings
+    assert [f.hgvs_p for f in findings if f.gene == "BCL2"] == ["p.Gly101Val"]
+    unknown = tmp_path / "unknown_contig_names.vcf"
+    unknown.write_text(text.replace("chr", "chromosome"))
+    with pytest.raises(InputError, match=r"unknown_contig_names.vcf: none of the \d+ record"):
+        read_small_variants(unknown, panel, "GRCh38")

@@ -8,6 +8,7 @@ read; routing to sub-protocols C and D names the gene and the alteration.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,9 +16,15 @@ import pytest
 from helpers import clean_small_variants
 
 from mapk_filter.decide import decide
+from mapk_filter.errors import InputError
 from mapk_filter.genome_genes import load_genome_genes
 from mapk_filter.models import Decision, Status
-from mapk_filter.readers.structural import DOWNSTREAM, UPSTREAM, Junction
+from mapk_filter.readers.structural import (
+    DOWNSTREAM,
+    UPSTREAM,
+    Junction,
+    read_structural_variants,
+)
 from mapk_filter.sheets import Patient
 from mapk_filter.structural import classify_structural_file, interpret_junction
 
@@ -441,3 +448,103 @@ def test_dna_breakpoint_in_the_splice_acceptor_of_the_listed_exon_is_review(pane
         1: (Status.REVIEW, "breakpoint_in_splice_acceptor"),
         2: (Status.QUALIFYING, "listed_fusion"),
     }
+
+
+# ----------------------------------------------------------------- reader details
+
+
+def test_symbolic_sv_without_end_takes_svlen_or_is_an_error(panel, rules, tmp_path):
+    """ABL1 exons 4-6 duplicated, given by SVLEN only: judged over its real extent, never as
+    a 1-bp event; with neither END nor SVLEN: an error naming the record."""
+    text = (DATA / "sv_manta_abl1_kinase_exons_duplication.vcf").read_text()
+    with_svlen = tmp_path / "dup_svlen_only.vcf"
+    with_svlen.write_text(re.sub(r"END=\d+;", "", text))
+    (finding,) = classify_structural_file(
+        with_svlen,
+        panel,
+        rules,
+        "GRCh38",
+        sample_id="s",
+        patient_id="p",
+        sha256="",
+        tumor_name="TUMOR_S",
+    ).findings
+    assert (finding.status, finding.rule_id) == (Status.REVIEW, "B-R13")
+    neither = tmp_path / "dup_no_extent.vcf"
+    neither.write_text(re.sub(r"END=\d+;SVTYPE=DUP;SVLEN=\d+", "SVTYPE=DUP", text))
+    with pytest.raises(InputError, match=r"dup_no_extent.vcf \(record 1\): symbolic <DUP:TANDEM>"):
+        read_structural_variants(neither, "GRCh38", "TUMOR_S")
+
+
+def test_fusion_with_support_in_the_matched_normal_is_possibly_germline(panel, rules, tmp_path):
+    text = (DATA.parent / "sv_manta_etv6_abl1.vcf").read_text()
+    germline = tmp_path / "etv6_abl1_in_the_normal.vcf"
+    germline.write_text(text.replace("\t30,0:25,0\t", "\t28,9:22,6\t"))
+    (finding,) = classify_structural_file(
+        germline,
+        panel,
+        rules,
+        "GRCh38",
+        sample_id="s",
+        patient_id="p",
+        sha256="",
+        tumor_name="TUMOR_S",
+        normal_name="NORMAL_S",
+    ).findings
+    assert (finding.status, finding.would_be, finding.reason) == (
+        Status.FILTERED,
+        Status.QUALIFYING,
+        "filtered:possible_germline",
+    )
+    assert "the matched normal has 15 supporting reads" in finding.caveats[0]
+
+
+def test_fusioncatcher_false_positive_labels_and_other_effects_are_not_clean(
+    panel, rules, tmp_path
+):
+    lines = (DATA / "rna_fusioncatcher_nup214_abl1.txt").read_text().splitlines()
+    header = lines[0].split("\t")
+    row = lines[1].split("\t")
+    description, effect = header.index("Fusion_description"), header.index("Predicted_effect")
+    flagged = list(row)
+    flagged[description] = "known,readthrough,healthy"
+    truncated = list(row)
+    truncated[effect] = "CDS(truncated)/UTR"
+    path = tmp_path / "fusioncatcher_flags.txt"
+    path.write_text("\n".join("\t".join(r) for r in (header, flagged, truncated)) + "\n")
+    labelled, effect_finding = classify_structural_file(
+        path,
+        panel,
+        rules,
+        "GRCh38",
+        sample_id="s",
+        patient_id="p",
+        sha256="",
+        kind="rna_fusions",
+    ).findings
+    assert (labelled.status, labelled.would_be) == (Status.FILTERED, Status.QUALIFYING)
+    assert "filtered by the caller (FusionCatcher_healthy;FusionCatcher_readthrough)" in (
+        labelled.caveats
+    )
+    assert (effect_finding.status, effect_finding.reason) == (Status.REVIEW, "out_of_frame_fusion")
+    assert "predicted effect CDS(truncated)/UTR" in effect_finding.classification
+
+
+def test_an_undetermined_frame_is_said(panel, rules, tmp_path):
+    lines = (DATA / "rna_arriba_etv6_abl1_frames.tsv").read_text().splitlines()
+    header, row = lines[0].split("\t"), lines[1].split("\t")
+    row[header.index("reading_frame")] = "."
+    path = tmp_path / "arriba_frame_dot.tsv"
+    path.write_text("\t".join(header) + "\n" + "\t".join(row) + "\n")
+    (finding,) = classify_structural_file(
+        path,
+        panel,
+        rules,
+        "GRCh38",
+        sample_id="s",
+        patient_id="p",
+        sha256="",
+        kind="rna_fusions",
+    ).findings
+    assert finding.status == Status.QUALIFYING
+    assert finding.classification.endswith("reading frame not determined by the caller")

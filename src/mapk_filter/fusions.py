@@ -576,7 +576,9 @@ def judge(ctx: FusionContext, a: Side, b: Side, rna: bool = False, frame: str = 
 
 
 def _with_frame(call: Call, frame: str) -> Call:
-    """The RNA caller's reading-frame verdict: an out-of-frame kinase fusion is for review."""
+    """The RNA caller's reading-frame verdict: a kinase fusion the caller does not call
+    in frame (out of frame, a stop codon, another predicted effect) is not a clean listed
+    fusion; an undetermined frame is said, the call kept (a DNA junction has none either)."""
     forward = call.reason in (
         "listed_fusion",
         "kinase_fusion",
@@ -584,18 +586,22 @@ def _with_frame(call: Call, frame: str) -> Call:
         "kinase_domain_unknown",
         "other_subprotocol_fusion",
     )
-    if not forward:
-        return call
-    if frame in OUT_OF_FRAME:
-        return replace(
-            call,
-            status=Status.REVIEW if call.status == Status.QUALIFYING else call.status,
-            reason="out_of_frame_fusion" if call.status == Status.QUALIFYING else call.reason,
-            text=f"{call.text}; reading frame {frame} (the RNA caller's verdict): the kinase "
-            "may not be translated, not the listed product as called",
-            caveats=(f"reading frame {frame}", *call.caveats),
-        )
-    return replace(call, text=f"{call.text}; reading frame {frame}")
+    if not forward or frame == "in-frame":
+        return replace(call, text=f"{call.text}; reading frame {frame}") if forward else call
+    if frame == "not determined":
+        return replace(call, text=f"{call.text}; reading frame not determined by the caller")
+    words = frame.removeprefix("other: ")
+    verdict = (
+        f"predicted effect {words}" if frame.startswith("other: ") else f"reading frame {frame}"
+    )
+    return replace(
+        call,
+        status=Status.REVIEW if call.status == Status.QUALIFYING else call.status,
+        reason="out_of_frame_fusion" if call.status == Status.QUALIFYING else call.reason,
+        text=f"{call.text}; {verdict} (the RNA caller's verdict): the kinase may not be "
+        "translated, not the listed product as called",
+        caveats=(verdict, *call.caveats),
+    )
 
 
 def _unattributed(ctx: FusionContext, side: Side) -> Side:

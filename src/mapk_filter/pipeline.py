@@ -93,6 +93,7 @@ def classify_sample(
                 min_supporting_reads=filters.min_supporting_reads,
                 kind=row.kind,
                 pass_filters=frozenset(filters.pass_filters),
+                germline_min_normal_reads=filters.germline_min_normal_alt_reads,
             )
         elif row.kind == "copy_number":
             result = classify_copy_number_file(

@@ -42,6 +42,7 @@ class SvQc:
 
     min_supporting_reads: int = 5
     pass_filters: frozenset[str] = PASS_FILTERS
+    germline_min_normal_reads: int = 3  # the matched normal's reads from which: possibly germline
 
 
 def interpret_junction(
@@ -131,6 +132,15 @@ def _finish(
     if failed:
         problems.insert(0, ("caller_filter", f"filtered by the caller ({';'.join(failed)})"))
     reads = junction.supporting_reads
+    normal = junction.normal_reads
+    if normal is not None and normal >= qc.germline_min_normal_reads:
+        problems.append(
+            (
+                "possible_germline",
+                f"possibly germline or constitutional: the matched normal has {normal} "
+                "supporting reads",
+            )
+        )
     if reads is None:
         problems.append(("no_read_support", "the file gives no supporting read count"))
     elif reads < qc.min_supporting_reads:
@@ -282,12 +292,13 @@ def classify_structural_file(
     genes: GenomeGenes | None = None,
     kind: str = "structural_variants",
     pass_filters: frozenset[str] = PASS_FILTERS,
+    germline_min_normal_reads: int = 3,
 ) -> SampleResult:
     """Read an SV VCF (or, kind rna_fusions, an Arriba/STAR-Fusion TSV) and classify every
     event; each record is counted exactly once."""
     genes = genes or load_genome_genes()
     ctx = FusionContext(panel, genes, rules, build)
-    qc = SvQc(min_supporting_reads, pass_filters)
+    qc = SvQc(min_supporting_reads, pass_filters, germline_min_normal_reads)
     if kind == "rna_fusions":
         scan = read_rna_fusions(path, build)
     else:

@@ -39,6 +39,7 @@ from .integrity import (
     Compression,
     RecordOrder,
     check_container,
+    check_contigs,
     check_last_line,
     not_readable,
 )
@@ -367,6 +368,11 @@ def _position(path: Path, row: dict[str, str], line: int, number: int) -> tuple[
     return start, end
 
 
+def _checked(scan: CopyNumberScan) -> CopyNumberScan:
+    check_contigs(scan.path, (s.chrom for s in scan.segments), scan.records_read)
+    return scan
+
+
 def read_copy_number(
     path: Path, declared_build: str, tumor_name: str | None = None
 ) -> CopyNumberScan:
@@ -375,5 +381,5 @@ def read_copy_number(
     if name.endswith((".cns", ".cns.gz")):
         if not path.exists():
             raise InputError(str(path), "file not found")
-        return _read_cns(path, declared_build)
-    return _read_vcf(path, declared_build, tumor_name)
+        return _checked(_read_cns(path, declared_build))
+    return _checked(_read_vcf(path, declared_build, tumor_name))

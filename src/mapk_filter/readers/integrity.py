@@ -64,12 +64,13 @@ import struct
 import tempfile
 import warnings
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import InputError
+from ..panel import normalise_chrom
 from .coverage import BGZF_EOF
 
 Compression = Literal["bgzf", "gzip", "plain", "bcf_uncompressed"]
@@ -679,3 +680,22 @@ def not_readable(path: Path, exc: BaseException) -> str:
     except (OSError, EOFError, zlib.error):
         pass
     return str(exc)
+
+
+PRIMARY_CHROMOSOMES = frozenset({*(str(n) for n in range(1, 23)), "X", "Y", "MT"})
+
+
+def check_contigs(path: Path, seen: Iterable[str], records: int) -> None:
+    """Records exist but none is on a chromosome the panel can be placed on (contigs named
+    in a way this pipeline does not know): every record would count as outside the panel, a
+    silent 'no finding'. An error naming the contigs instead."""
+    names = sorted(set(seen))
+    if records == 0 or any(normalise_chrom(n) in PRIMARY_CHROMOSOMES for n in names):
+        return
+    shown = ", ".join(names[:5]) + (" ..." if len(names) > 5 else "")
+    raise InputError(
+        str(path),
+        f"none of the {records} record(s) is on a chromosome this pipeline can place: contigs "
+        f"{shown} are not 1-22, X, Y, MT (with or without 'chr') or RefSeq accessions "
+        "(NC_000001.11 ...)",
+    )

@@ -19,6 +19,7 @@ it). Blank lines hold nothing and are skipped.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import InputError
@@ -53,7 +54,9 @@ _FUSIONCATCHER = (
     "Fusion_point_for_gene_1(5end_fusion_partner)",
     "Fusion_point_for_gene_2(3end_fusion_partner)",
 )
-# Each caller's frame words -> one vocabulary: in-frame, out-of-frame, stop-codon ("" unknown).
+# Each caller's frame words -> one vocabulary: in-frame, out-of-frame, stop-codon; a value
+# the caller left empty ("." or "") is "not determined"; any other value is kept as
+# "other: <value>" (FusionCatcher's CDS(truncated)/UTR, UTR/UTR, ...).
 _FRAMES = {
     "in-frame": "in-frame",
     "out-of-frame": "out-of-frame",
@@ -114,7 +117,7 @@ def _arriba(path: Path, line: int, row: dict[str, str]) -> Junction:
     chrom_b, pos_b = _position(path, line, row["breakpoint2"])
     reads = sum(_int(path, line, row, c) for c in _ARRIBA[6:9])
     confidence = (row.get("confidence") or "").strip()
-    frame = _FRAMES.get((row.get("reading_frame") or "").strip(), "")
+    frame = frame_verdict(row.get("reading_frame"))
     # The direction columns describe the join geometry whatever the transcribed strand;
     # the strands are the fallback for files written without them.
     kept_a, kept_b = _arriba_kept(path, line, row) or (
@@ -181,7 +184,7 @@ def _star_fusion(path: Path, line: int, row: dict[str, str]) -> Junction:
     name = row["#FusionName"]
     sides = _stranded(path, line, row, ("LeftBreakpoint", "RightBreakpoint"))
     reads = _int(path, line, row, "JunctionReadCount") + _int(path, line, row, "SpanningFragCount")
-    frame = _FRAMES.get((row.get("PROT_FUSION_TYPE") or "").strip(), "")
+    frame = frame_verdict(row.get("PROT_FUSION_TYPE")) if "PROT_FUSION_TYPE" in row else ""
     return _rna_junction(sides, name, line, reads, frame)
 
 
@@ -190,8 +193,59 @@ def _fusioncatcher(path: Path, line: int, row: dict[str, str]) -> Junction:
     name = f"{row[_FUSIONCATCHER[0]]}--{row[_FUSIONCATCHER[1]]}"
     sides = _stranded(path, line, row, (_FUSIONCATCHER[4], _FUSIONCATCHER[5]))
     reads = _int(path, line, row, "Spanning_pairs") + _int(path, line, row, "Spanning_unique_reads")
-    frame = _FRAMES.get((row.get("Predicted_effect") or "").strip(), "")
-    return _rna_junction(sides, name, line, reads, frame)
+    frame = frame_verdict(row.get("Predicted_effect"))
+    flags = sorted(FUSIONCATCHER_FALSE_POSITIVE & _flags(row.get("Fusion_description")))
+    junction = _rna_junction(sides, name, line, reads, frame)
+    if flags:
+        junction = replace(junction, filters=tuple(f"FusionCatcher_{f}" for f in flags))
+    return junction
+
+
+# FusionCatcher's Fusion_description labels that mark a likely false positive or a fusion
+# seen in healthy tissue (its documentation): a listed fusion with one is for review.
+FUSIONCATCHER_FALSE_POSITIVE = frozenset(
+    {
+        "1000genomes",
+        "banned",
+        "bodymap2",
+        "cacg",
+        "conjoing",
+        "cta",
+        "ctb",
+        "ctc",
+        "ctd",
+        "distance1000bp",
+        "ensembl_fully_overlapping",
+        "gtex",
+        "healthy",
+        "hpa",
+        "mt",
+        "non_cancer_tissues",
+        "non_tumor_cells",
+        "paralogs",
+        "readthrough",
+        "refseq_fully_overlapping",
+        "rp11_gene",
+        "rp_gene",
+        "rrna",
+        "short_distance",
+        "similar_reads",
+        "similar_symbols",
+        "ucsc_fully_overlapping",
+    }
+)
+
+
+def _flags(text: str | None) -> set[str]:
+    return {f.strip().lower() for f in (text or "").split(",") if f.strip()}
+
+
+def frame_verdict(value: str | None) -> str:
+    """A caller's reading-frame words in one vocabulary (see _FRAMES)."""
+    text = (value or "").strip()
+    if text in ("", "."):
+        return "not determined"
+    return _FRAMES.get(text, f"other: {text}")
 
 
 def read_rna_fusions(path: Path, build: str) -> StructuralScan:

@@ -47,6 +47,7 @@ from .integrity import (
     RecordOrder,
     UntrustedIndex,
     check_container,
+    check_contigs,
     check_last_line,
     index_distrust,
     not_readable,
@@ -473,6 +474,7 @@ def _scan_records(
     path = str(scan.path)
     order = RecordOrder() if regions is None else None
     unsorted: str | None = None
+    contigs: set[str] = set()
     declared = set(scan.facts.contigs)
     undeclared: dict[str, int] = {}
     has_samples = bool(scan.facts.samples)
@@ -483,6 +485,7 @@ def _scan_records(
         if not record_alts:
             raise InputError(path, "record has no ALT allele", number)
         raw_chrom, pos, end = record.CHROM, record.POS, record.end
+        contigs.add(raw_chrom)
         if pos < 1:
             raise InputError(path, f"POS {pos} at {raw_chrom}: positions are 1-based", number)
         if order is not None:
@@ -549,6 +552,7 @@ def _scan_records(
             "##contig lines: its records were read, but the header cannot vouch for the "
             "build of that contig"
         )
+    check_contigs(scan.path, contigs, scan.records_read)
     if unsorted is not None:
         scan.notes.append(
             f"{unsorted}; every record was read and counted, so the order changes nothing "

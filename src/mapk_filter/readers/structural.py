@@ -27,7 +27,13 @@ from cyvcf2 import VCF
 from ..errors import InputError
 from ..panel import normalise_chrom
 from .evidence import format_numbers
-from .integrity import RecordOrder, check_container, check_last_line, not_readable
+from .integrity import (
+    RecordOrder,
+    check_container,
+    check_contigs,
+    check_last_line,
+    not_readable,
+)
 from .vcf_header import (
     HeaderFacts,
     check_build,
@@ -120,6 +126,7 @@ class Junction:
     cipos_b: tuple[int, int] = (0, 0)
     inserted: str = ""
     frame: str = ""  # RNA callers' reading-frame verdict: in-frame, out-of-frame, ...
+    normal_reads: int | None = None  # the matched normal's supporting reads, when given
 
     @property
     def single(self) -> bool:
@@ -176,6 +183,7 @@ class _Rec:
     cipos: tuple[int, int]
     ciend: tuple[int, int]
     ct: str | None
+    normal_reads: int | None
     chr2: str | None
     pos2: int | None
     flags: frozenset[str]
@@ -256,14 +264,40 @@ def _ci(record: Any, key: str) -> tuple[int, int]:
     return (0, 0)
 
 
-def _read_record(path: Path, record: Any, number: int, caller: str, tumor: int | None) -> _Rec:
+def _read_record(
+    path: Path, record: Any, number: int, caller: str, tumor: int | None, normal: int | None
+) -> _Rec:
     try:
-        return _parse_record(path, record, number, caller, tumor)
+        return _parse_record(path, record, number, caller, tumor, normal)
     except (TypeError, ValueError) as exc:
         raise InputError(str(path), f"malformed SV record: {exc}", number) from exc
 
 
-def _parse_record(path: Path, record: Any, number: int, caller: str, tumor: int | None) -> _Rec:
+def _extent(path: Path, record: Any, number: int, svtype: str, alt: str) -> int:
+    """The last base of a symbolic SV: INFO END, else POS + |SVLEN|. A symbolic deletion,
+    duplication or inversion with neither has no known extent: an error, never a 1-bp event."""
+    end = record.INFO.get("END")
+    if end is not None:
+        return int(end)
+    symbolic = alt.startswith("<") and svtype in ("DEL", "DUP", "INV", "CNV", "DUP:TANDEM")
+    if not symbolic:
+        return int(record.end)
+    svlen = record.INFO.get("SVLEN")
+    if isinstance(svlen, tuple):
+        svlen = svlen[0] if svlen else None
+    if svlen is not None and int(svlen) != 0:
+        return int(record.POS) + abs(int(svlen))
+    raise InputError(
+        str(path),
+        f"symbolic {alt} without END or SVLEN (or with one htslib could not read): its extent "
+        "is unknown",
+        number,
+    )
+
+
+def _parse_record(
+    path: Path, record: Any, number: int, caller: str, tumor: int | None, normal: int | None
+) -> _Rec:
     if not record.ALT:
         raise InputError(str(path), "record has no ALT allele", number)
     if len(record.ALT) > 1:
@@ -301,12 +335,13 @@ def _parse_record(path: Path, record: Any, number: int, caller: str, tumor: int 
         id=record.ID or "",
         chrom=normalise_chrom(record.CHROM),
         pos=record.POS,
-        end=int(record.INFO.get("END") or record.end),
+        end=_extent(path, record, number, str(svtype).upper(), alt),
         alt=alt,
         svtype=str(svtype).upper(),
         mate=str(mate) if mate else None,
         filters=tuple((record.FILTER or "PASS").split(";")),
         reads=supporting_reads(caller, record, tumor),
+        normal_reads=None if normal is None else supporting_reads(caller, record, normal),
         imprecise="IMPRECISE" in flags,
         cipos=_ci(record, "CIPOS"),
         ciend=_ci(record, "CIEND"),
@@ -325,6 +360,7 @@ def _junction(
     inserted: str = "",
 ) -> Junction:
     reads = next((r.reads for r in recs if r.reads is not None), None)
+    normal = [r.normal_reads for r in recs if r.normal_reads is not None]
     filters = tuple(dict.fromkeys(f for r in recs for f in r.filters if f not in ("PASS", ".")))
     return Junction(
         chrom_a=a[0],
@@ -342,6 +378,7 @@ def _junction(
         cipos_a=a[3],
         cipos_b=(0, 0) if b is None else b[3],
         inserted=inserted,
+        normal_reads=max(normal) if normal else None,
     )
 
 
@@ -457,8 +494,8 @@ def _header(
     declared_build: str,
     tumor_name: str | None,
     normal_name: str | None,
-) -> tuple[StructuralScan, int | None]:
-    """The scan (caller, build, samples, notes) from the header; the tumour's index."""
+) -> tuple[StructuralScan, int | None, int | None]:
+    """The scan (caller, build, samples, notes) from the header; tumour and normal index."""
     samples = sample_names(path, vcf)
     if kind == "plain":
         check_last_line(path, chrom_line_columns(samples))
@@ -487,7 +524,7 @@ def _header(
         normal_sample="" if normal is None else facts.samples[normal],
         notes=notes,
     )
-    return scan, tumor
+    return scan, tumor, normal
 
 
 def read_structural_variants(
@@ -502,7 +539,9 @@ def read_structural_variants(
     kind, notes = check_container(path)
     vcf = _open(path)
     try:
-        scan, tumor = _header(path, vcf, kind, notes, declared_build, tumor_name, normal_name)
+        scan, tumor, normal = _header(
+            path, vcf, kind, notes, declared_build, tumor_name, normal_name
+        )
     except InputError:
         vcf.close()
         raise
@@ -514,7 +553,7 @@ def read_structural_variants(
         with unreadable_as_input_error(path, lambda: scan.records_read):
             for record in vcf:
                 scan.records_read += 1
-                recs.append(_read_record(path, record, scan.records_read, caller, tumor))
+                recs.append(_read_record(path, record, scan.records_read, caller, tumor, normal))
                 problem = order.problem(record.CHROM, record.POS)
                 if problem and unsorted is None:
                     unsorted = (scan.records_read, problem)
@@ -525,6 +564,7 @@ def read_structural_variants(
             f"record {unsorted[0]}: {unsorted[1]}; every record was read and grouped, so "
             "the order changes nothing here"
         )
+    check_contigs(path, (r.chrom for r in recs), scan.records_read)
     groups = _group(path, recs)
     for group in groups:
         try:

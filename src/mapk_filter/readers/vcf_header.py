@@ -152,7 +152,7 @@ def build_from_contigs(contigs: dict[str, int | None]) -> str | None:
     lengths = contig_lengths()
     votes = {build: 0 for build in lengths}
     for name, length in contigs.items():
-        chrom = name.removeprefix("chr")
+        chrom = normalise_chrom(name)
         if length is None:
             continue
         for build, table in lengths.items():
