@@ -31,18 +31,21 @@ from mapk_filter.structural import classify_structural_file, interpret_junction
 DATA = Path(__file__).resolve().parent / "data" / "rearrangements"
 
 
-def classify(name: str, panel, rules, kind: str = "structural_variants"):
-    tumor = "TUMOR_S" if name.startswith("sv_") and "sites_only" not in name else None
+def classify(name: str | Path, panel, rules, kind: str = "structural_variants", **sheet):
+    """A fixture (by name) or a written file (by path), as the workflow classifies it."""
+    path = name if isinstance(name, Path) else DATA / name
+    two_samples = kind == "structural_variants" and "\tNORMAL_S\tTUMOR_S" in path.read_text()
     result = classify_structural_file(
-        DATA / name,
+        path,
         panel,
         rules,
         "GRCh38",
         sample_id="s",
         patient_id="p",
         sha256="",
-        tumor_name=tumor,
+        tumor_name="TUMOR_S" if two_samples else None,
         kind=kind,
+        **sheet,
     )
     assert result.accounting.reconciles
     return result
@@ -459,16 +462,7 @@ def test_symbolic_sv_without_end_takes_svlen_or_is_an_error(panel, rules, tmp_pa
     text = (DATA / "sv_manta_abl1_kinase_exons_duplication.vcf").read_text()
     with_svlen = tmp_path / "dup_svlen_only.vcf"
     with_svlen.write_text(re.sub(r"END=\d+;", "", text))
-    (finding,) = classify_structural_file(
-        with_svlen,
-        panel,
-        rules,
-        "GRCh38",
-        sample_id="s",
-        patient_id="p",
-        sha256="",
-        tumor_name="TUMOR_S",
-    ).findings
+    (finding,) = classify(with_svlen, panel, rules).findings
     assert (finding.status, finding.rule_id) == (Status.REVIEW, "B-R13")
     neither = tmp_path / "dup_no_extent.vcf"
     neither.write_text(re.sub(r"END=\d+;SVTYPE=DUP;SVLEN=\d+", "SVTYPE=DUP", text))
@@ -480,17 +474,7 @@ def test_fusion_with_support_in_the_matched_normal_is_possibly_germline(panel, r
     text = (DATA.parent / "sv_manta_etv6_abl1.vcf").read_text()
     germline = tmp_path / "etv6_abl1_in_the_normal.vcf"
     germline.write_text(text.replace("\t30,0:25,0\t", "\t28,9:22,6\t"))
-    (finding,) = classify_structural_file(
-        germline,
-        panel,
-        rules,
-        "GRCh38",
-        sample_id="s",
-        patient_id="p",
-        sha256="",
-        tumor_name="TUMOR_S",
-        normal_name="NORMAL_S",
-    ).findings
+    (finding,) = classify(germline, panel, rules, normal_name="NORMAL_S").findings
     assert (finding.status, finding.would_be, finding.reason) == (
         Status.FILTERED,
         Status.QUALIFYING,
@@ -512,16 +496,7 @@ def test_fusioncatcher_false_positive_labels_and_other_effects_are_not_clean(
     truncated[effect] = "CDS(truncated)/UTR"
     path = tmp_path / "fusioncatcher_flags.txt"
     path.write_text("\n".join("\t".join(r) for r in (header, flagged, truncated)) + "\n")
-    labelled, effect_finding = classify_structural_file(
-        path,
-        panel,
-        rules,
-        "GRCh38",
-        sample_id="s",
-        patient_id="p",
-        sha256="",
-        kind="rna_fusions",
-    ).findings
+    labelled, effect_finding = classify(path, panel, rules, "rna_fusions").findings
     assert (labelled.status, labelled.would_be) == (Status.FILTERED, Status.QUALIFYING)
     assert "filtered by the caller (FusionCatcher_healthy;FusionCatcher_readthrough)" in (
         labelled.caveats
@@ -536,15 +511,6 @@ def test_an_undetermined_frame_is_said(panel, rules, tmp_path):
     row[header.index("reading_frame")] = "."
     path = tmp_path / "arriba_frame_dot.tsv"
     path.write_text("\t".join(header) + "\n" + "\t".join(row) + "\n")
-    (finding,) = classify_structural_file(
-        path,
-        panel,
-        rules,
-        "GRCh38",
-        sample_id="s",
-        patient_id="p",
-        sha256="",
-        kind="rna_fusions",
-    ).findings
+    (finding,) = classify(path, panel, rules, "rna_fusions").findings
     assert finding.status == Status.QUALIFYING
     assert finding.classification.endswith("reading frame not determined by the caller")
