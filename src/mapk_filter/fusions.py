@@ -542,7 +542,7 @@ def _intragenic(ctx: FusionContext, a: Side, b: Side) -> Judgement:
             f"{base}; {small}, no trial rule matches",
         )
     key = a if a.panel_gene is not None else b
-    return Judgement(call, key, f"intragenic_{what}", (symbol, symbol), (lo, hi))
+    return Judgement(call, key, f"intragenic_{what}", (symbol,), (lo, hi))
 
 
 # ------------------------------------------------------------------ one junction
