@@ -30,6 +30,8 @@ from typing import Any
 import pytest
 from helpers import run_workflow
 
+pytestmark = pytest.mark.workflow  # snakemake in a subprocess
+
 BAD = Path(__file__).resolve().parent / "data" / "bad"
 CONTROL = "clean"
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")

@@ -6,6 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from mapk_filter.cli import main
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -112,3 +114,22 @@ def test_classify_has_no_eligibility_options():
 
     help_text = build_parser()._subparsers._group_actions[0].choices["classify"].format_help()
     assert "--min-depth" in help_text and "--min-amplification-cn" not in help_text
+
+
+@pytest.mark.workflow
+def test_tests_and_their_subprocesses_run_the_source():
+    """pytest and the CLI/workflow subprocesses import src/, not an installed copy."""
+    import subprocess
+    import sys
+
+    import mapk_filter
+
+    source = Path(__file__).resolve().parents[1] / "src" / "mapk_filter"
+    assert Path(mapk_filter.__file__).resolve().parent == source
+    child = subprocess.run(
+        [sys.executable, "-c", "import mapk_filter; print(mapk_filter.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert Path(child.stdout.strip()).resolve().parent == source

@@ -47,7 +47,7 @@ def test_lookup_edges_and_intergenic():
     assert "ABL1" in [g.symbol for g in genes_at("GRCh38", "9", end)]
     assert "ABL1" not in [g.symbol for g in genes_at("GRCh38", "9", end + 1)]
     assert genes_at("GRCh38", "9", 1) == []
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown genome build 'hg19'"):
         genes_at("hg19", "9", start)
 
 

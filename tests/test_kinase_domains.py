@@ -116,6 +116,7 @@ def test_panel_check_refuses_a_verified_row_of_another_isoform(tmp_path):
     ) in problems
 
 
+@pytest.mark.workflow
 @pytest.mark.parametrize("args", [[], ["--panel-dir", "TAMPERED"]])
 def test_cli_panel_check_exit_code(tmp_path, args):
     if args:

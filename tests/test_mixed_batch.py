@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from helpers import REPO, run_workflow
 
+pytestmark = pytest.mark.workflow  # snakemake in a subprocess
+
 BATCH = REPO / "resources" / "example_batch"
 BAD = Path(__file__).resolve().parent / "data" / "bad"
 GOOD = ("P01", "P07", "P08", "P14")

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.workflow  # snakemake in a subprocess
+
 REPO = Path(__file__).resolve().parents[1]
 
 

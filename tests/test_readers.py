@@ -286,3 +286,38 @@ def test_refseq_contigs_are_read_and_unknown_contig_names_are_an_error(panel, ru
     unknown.write_text(text.replace("chr", "chromosome"))
     with pytest.raises(InputError, match=r"unknown_contig_names.vcf: none of the \d+ record"):
         read_small_variants(unknown, panel, "GRCh38")
+
+
+def test_sheet_tumour_name_contradicting_the_header_is_an_error_naming_both(panel):
+    """##tumor_sample once silently overrode the sheet's tumor_name (a surviving mutant)."""
+    from helpers import REPO
+
+    path = REPO / "resources/example_batch/P10_mutect2.vcf"  # ##tumor_sample=TUMOR_1
+    with pytest.raises(
+        InputError,
+        match=r"tumour sample conflict: the sample sheet names 'NORMAL_1' but the header's "
+        r"##tumor_sample is 'TUMOR_1'",
+    ):
+        read_small_variants(path, panel, "GRCh38", tumor_name="NORMAL_1", normal_name="TUMOR_1")
+    agreed = read_small_variants(path, panel, "GRCh38", tumor_name="TUMOR_1")
+    assert (agreed.tumor_sample, agreed.normal_sample) == ("TUMOR_1", "NORMAL_1")
+
+
+def test_both_edges_of_the_bcl2_exclusion_codons_are_possible_exclusions(panel, rules, tmp_path):
+    """The first base of codon 101 (c.301) and the last of codon 104 (c.312) are inside the
+    exclusion codons; c.300 and c.313 are not. BCL2 is on the minus strand: c.301 is one
+    base above G101V's c.302. REF bases are placeholders (no reference is read)."""
+    g101v = next(h for h in panel.hotspots if h.gene == "BCL2" and h.hgvs_c == "c.302G>T")
+    f104l = next(h for h in panel.hotspots if h.gene == "BCL2" and h.hgvs_c == "c.310T>C")
+    c301, c300 = g101v.loci["GRCh38"].pos + 1, g101v.loci["GRCh38"].pos + 2
+    c312, c313 = f104l.loci["GRCh38"].pos - 2, f104l.loci["GRCh38"].pos - 3
+    records = [(p, "G", "C") for p in sorted((c313, c312, c301, c300))]
+    path = _one_record_vcf(tmp_path, "bcl2_edges.vcf", records, chrom="18")
+    result = classified(read_small_variants(path, panel, "GRCh38"), panel, rules)
+    by_pos = {int(f.genomic.split(":")[1][:-3]): f for f in result.findings}
+    assert {p: (f.status, f.would_be) for p, f in by_pos.items()} == {
+        c313: (Status.VUS, None),
+        c312: (Status.FILTERED, Status.EXCLUSION),
+        c301: (Status.FILTERED, Status.EXCLUSION),
+        c300: (Status.VUS, None),
+    }

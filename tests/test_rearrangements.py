@@ -438,16 +438,18 @@ def test_pdgfrb_to_csf1r_deletion_reads_as_the_csf1r_kinase_fusion(panel, rules)
 
 
 def test_dna_breakpoint_in_the_splice_acceptor_of_the_listed_exon_is_review(panel, rules):
-    """ABL1 (plus strand) kept from one base before exon 2: the acceptor's A is lost."""
+    """ABL1 (plus strand) kept from one base before exon 2: the acceptor's A is lost; kept
+    from exon 2's first base: the acceptor is gone and exon 2 is not kept as B-L1 asks."""
     start = _exon(panel, "ABL1", 2)[0]
     etv6 = _exon(panel, "ETV6", 5)[1] + 2000
     found = {}
-    for offset in (1, 2):
+    for offset in (0, 1, 2):
         finding = judged(
             panel, rules, _junction(("12", etv6, UPSTREAM), ("9", start - offset, DOWNSTREAM))
         )
         found[offset] = (finding.status, finding.reason)
     assert found == {
+        0: (Status.REVIEW, "kinase_retained_breakpoint_after_listed_exon"),
         1: (Status.REVIEW, "breakpoint_in_splice_acceptor"),
         2: (Status.QUALIFYING, "listed_fusion"),
     }

@@ -70,6 +70,7 @@ def test_batch_page_escapes_sheet_errors():
     assert HOSTILE not in html and "&lt;script&gt;" in html
 
 
+@pytest.mark.workflow
 def test_bad_sheet_rows_are_left_out_and_the_rest_of_the_batch_runs(tmp_path):
     if shutil.which("snakemake") is None:
         pytest.fail("snakemake must be installed")

@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 from helpers import REPO, run_workflow, workflow_command
 
+pytestmark = pytest.mark.workflow  # snakemake in a subprocess
+
 BATCH = REPO / "resources" / "example_batch"
 PATIENTS = ("P01", "P07", "P16", "P19", "P33")
 RUN_TIME = re.compile(rb"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:?\d{2}|Z)?")

@@ -270,19 +270,6 @@ def read_patient(path: Path, patient_id: str) -> Patient:
     return _patient(rows[0])
 
 
-def read_patients(path: Path) -> dict[str, Patient]:
-    """Every patient; any row problem or duplicate is an error (no row is left out)."""
-    table = read_table(path, PATIENT_REQUIRED).usable()
-    duplicated = table.duplicated("patient_id")
-    patients: dict[str, Patient] = {}
-    for row in table.rows:
-        if row.value("patient_id") in duplicated:
-            raise SheetError(f"{row.where}: duplicate patient_id '{row.value('patient_id')}'")
-        patient = _patient(row)
-        patients[patient.patient_id] = patient
-    return patients
-
-
 def _patient(row: SheetRow) -> Patient:
     if row.problem:
         raise SheetError(f"{row.where}: {row.problem}")

@@ -523,7 +523,10 @@ def choose_samples(
     """Index of the tumour sample and of the matched normal, if any, in the file.
 
     Order of precedence: the sample sheet, then ``##tumor_sample``/``##normal_sample``,
-    then Strelka2's fixed TUMOR/NORMAL names, then the only sample in the file.
+    then Strelka2's fixed TUMOR/NORMAL names, then the only sample in the file. A sheet
+    name that contradicts the header's, both being samples of the file, is an error naming
+    both (which one is the tumour cannot be guessed); a header name that is not a sample of
+    the file (a renamed column) gives way to the sheet.
     """
     samples = list(facts.samples)
 
@@ -538,6 +541,18 @@ def choose_samples(
 
     if not samples:
         raise InputError(str(path), "the file has no sample columns; cannot read tumour evidence")
+    for role, sheet_name, key in (
+        ("tumour", tumor_name, "tumor_sample"),
+        ("normal", normal_name, "normal_sample"),
+    ):
+        header_name = facts.meta.get(key)
+        if sheet_name and header_name and header_name != sheet_name and header_name in samples:
+            raise InputError(
+                str(path),
+                f"{role} sample conflict: the sample sheet names '{sheet_name}' but the "
+                f"header's ##{key} is '{header_name}', and both are samples of the file: "
+                "correct the sheet or the header",
+            )
     if tumor_name:
         tumor = index_of(tumor_name, "tumour", "sample sheet")
     elif "tumor_sample" in facts.meta:
