@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from .errors import DataError
@@ -394,8 +395,27 @@ def _spans(path: Path, number: int, row: dict[str, str]) -> dict[str, tuple[int,
 
 
 def load_panel(directory: Path | None = None) -> Panel:
-    """Load and index the panel tables; malformed rows raise DataError naming file and line."""
+    """Load and index the panel tables; malformed rows raise DataError naming file and line.
+
+    Read once per process and folder while the files stay the same (their size and mtime
+    are part of the key), so a batch's many files do not re-read the tables.
+    """
     folder = gene_lists_dir() if directory is None else Path(directory)
+    return _load_panel(folder.resolve(), _stamp(folder))
+
+
+def _stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    stamps = []
+    for name in (GENES_FILE, EXONS_FILE, HOTSPOTS_FILE, VERSION_FILE):
+        path = folder / name
+        if path.is_file():
+            stat = path.stat()
+            stamps.append((name, stat.st_size, stat.st_mtime_ns))
+    return tuple(stamps)
+
+
+@cache
+def _load_panel(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> Panel:
     load_problems: list[str] = []
     versions: dict[str, str | None] = {}
     checksums: dict[str, str] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -278,8 +279,20 @@ def _optional_float(value: Any) -> float | None:
 
 
 def load_rules(path: Path | None = None) -> TrialRules:
-    """Read and validate the rules file; errors name the file and the failing key."""
+    """Read and validate the rules file; errors name the file and the failing key.
+
+    Read once per process and file while it stays the same (size and mtime in the key).
+    """
     path = path or trial_rules_path()
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read trial rules: {exc}") from exc
+    return _load_rules(path.resolve(), stat.st_size, stat.st_mtime_ns)
+
+
+@cache
+def _load_rules(path: Path, size: int, mtime_ns: int) -> TrialRules:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
