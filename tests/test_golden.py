@@ -99,7 +99,9 @@ def batch(tmp_path_factory) -> dict[str, Any]:
             panel_dir=None,
             rules_path=None,
         )
-        reports[patient] = json.loads(json.dumps(_view(report)))
+        # paths relative to the checkout, wherever it is (a copy for mutation runs too)
+        text = json.dumps(_view(report)).replace(f"{REPO}/", "")
+        reports[patient] = json.loads(text)
     return reports
 
 
