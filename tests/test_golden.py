@@ -1,4 +1,5 @@
-"""What the board reads, pinned: every example patient's decision, reasons and findings.
+"""What the board reads, pinned: every example patient's decision, banner, checklist, reasons
+and findings as displayed.
 
 The words of a report are part of the decision: a changed reason or classification must be
 a reviewed change, not an accident. The example batch is classified and decided in-process
@@ -53,6 +54,13 @@ def _view(report: dict[str, Any]) -> dict[str, Any]:
     """The report without what changes from run to run (paths, checksums, times)."""
     return {
         "decision": report["decision"],
+        "banner": report["banner"],
+        "why": report["why"],
+        "notes_line": report["notes_line"],
+        "checklist": [
+            (c["item"], c["rule"], c["actual"], c["status"]) for c in report["checklist"]
+        ],
+        "germline": report["germline"],
         "assessment": report["assessment"],
         "reasons": report["reasons"],
         "input_problems": report["input_problems"],
@@ -61,6 +69,7 @@ def _view(report: dict[str, Any]) -> dict[str, Any]:
         "clinical": [(c["id"], c["status"], c["value"]) for c in report["clinical"]],
         "findings": [
             {k: f.get(k) for k in FINDING_KEYS if k != "timepoints"}
+            | {"label": f["label"], "display": f["display"]}
             | {"timepoints": [(t["sample_id"], t["result"]) for t in f.get("timepoints", [])]}
             for f in report["findings"]
         ],

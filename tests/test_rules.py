@@ -10,7 +10,7 @@ from mapk_filter.rules import load_rules
 
 def test_bundled_rules_hold_the_registered_criteria(rules):
     assert rules.subprotocol == "B"
-    assert rules.version == "2025.09-3"
+    assert rules.version == "2025.09-4"
     listed = {r.alteration_type: r for r in rules.listed}
     assert listed["drug_response"].below == 10
     assert {r.gene for r in rules.listed if r.alteration_type == "fusion"} == {"ABL1", "PDGFRB"}

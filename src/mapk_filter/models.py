@@ -136,6 +136,9 @@ class Finding:
     breakpoints: tuple[str, ...] = ()  # "chr9:130714321 (ABL1 intron 1)", one per side
     kinase_domain_retained: str | None = None  # "yes" | "no" | "unknown"
     supporting_reads: int | None = None  # split + spanning reads, as the caller gives
+    split_reads: int | None = None  # when the caller keeps split and spanning apart
+    spanning_reads: int | None = None
+    frame: str = ""  # an RNA caller's reading-frame verdict (in-frame, out-of-frame, ...)
     copy_number: float | None = None
     other_records: tuple[int, ...] = ()  # the event's other records (BND mates), same finding
     # What every file of the same kind showed at each timepoint (decide fills it): per file
@@ -153,7 +156,7 @@ class Finding:
             return f"{self.gene} {kind}{cn}"
         if self.partner_genes or kind in ("breakend", "duplication", "inversion", "symbolic"):
             return f"{self.gene} {kind}"
-        if kind == "drug_response":
+        if kind == "drug response":
             return self.classification
         return f"{self.gene} {self.hgvs_p or self.hgvs_c or self.genomic}".strip()
 

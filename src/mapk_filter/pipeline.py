@@ -212,6 +212,8 @@ def decide_patient(
         provenance(panel, rules, inputs, [s.genome_build for s in samples]),
         timepoints,
         {r.sample_id: r.collection_date for r in rows},
+        rules=rules,
+        panel=panel,
     )
     write_json(out_dir / "report.json", report)
     atomic_write(out_dir / "variants.tsv", variants_tsv(decision))

@@ -144,6 +144,7 @@ class VariantRule:
     exons: frozenset[int] = frozenset()
     consequences: frozenset[str] = frozenset()
     below_copy_number: float | None = None
+    criterion: str = ""  # its number in the registry entry, when it is a registered criterion
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,7 @@ class ListedRule:
     below: float | None
     requires: dict[str, Any]
     source: str
+    criterion: str = ""
 
     @property
     def min_copy_number(self) -> float:
@@ -178,6 +180,7 @@ class ClinicalCriterion:
     below: float | None
     one_of: tuple[str, ...] | None
     source: str
+    criterion: str = ""
 
     @property
     def expectation(self) -> str:
@@ -223,6 +226,24 @@ class TrialRules:
             if rule.match == match and gene in rule.genes:
                 return rule
         return None
+
+    def describe(self) -> dict[str, dict[str, str]]:
+        """Every rule and criterion by id: name, kind, registry criterion, full citation."""
+        items: list[tuple[str, ListedRule | VariantRule | ClinicalCriterion]] = [
+            *(("listed", r) for r in self.listed),
+            *(("review", r) for r in self.review),
+            *(("exclusion", r) for r in self.exclusions),
+            *(("clinical", r) for r in self.clinical),
+        ]
+        return {
+            item.id: {
+                "name": item.name,
+                "kind": kind,
+                "criterion": item.criterion,
+                "citation": self.sources.get(item.source, item.source),
+            }
+            for kind, item in items
+        }
 
     def is_listed(self, rule_id: str | None) -> bool:
         return any(rule.id == rule_id for rule in self.listed)
@@ -271,6 +292,7 @@ def _variant_rule(item: dict[str, Any]) -> VariantRule:
         exons=frozenset(item.get("exons", ())),
         consequences=frozenset(item.get("consequences", ())),
         below_copy_number=_optional_float(item.get("below_copy_number")),
+        criterion=str(item.get("criterion", "")),
     )
 
 
@@ -319,6 +341,7 @@ def _load_rules(path: Path, size: int, mtime_ns: int) -> TrialRules:
                 below=_optional_float(i.get("below")),
                 requires=dict(i.get("requires", {})),
                 source=i["source"],
+                criterion=str(i.get("criterion", "")),
             )
             for i in data["listed"]
         ),
@@ -334,6 +357,7 @@ def _load_rules(path: Path, size: int, mtime_ns: int) -> TrialRules:
                 below=_optional_float(i.get("below")),
                 one_of=tuple(i["one_of"]) if "one_of" in i else None,
                 source=i["source"],
+                criterion=str(i.get("criterion", "")),
             )
             for i in data["clinical"]
         ),

@@ -171,6 +171,9 @@ def _finish(
         breakpoints=tuple(s.breakpoint for s in judged.sides),
         kinase_domain_retained=call.kinase,
         supporting_reads=reads,
+        split_reads=junction.split_reads,
+        spanning_reads=junction.spanning_reads,
+        frame=junction.frame,
     )
 
 

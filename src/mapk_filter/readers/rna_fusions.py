@@ -139,6 +139,8 @@ def _arriba(path: Path, line: int, row: dict[str, str]) -> Junction:
         if confidence in ("high", "medium")
         else (f"Arriba_confidence_{confidence or 'missing'}",),
         frame=frame,
+        split_reads=_int(path, line, row, "split_reads1") + _int(path, line, row, "split_reads2"),
+        spanning_reads=_int(path, line, row, "discordant_mates"),
     )
 
 
@@ -183,19 +185,28 @@ def _rna_junction(
 def _star_fusion(path: Path, line: int, row: dict[str, str]) -> Junction:
     name = row["#FusionName"]
     sides = _stranded(path, line, row, ("LeftBreakpoint", "RightBreakpoint"))
-    reads = _int(path, line, row, "JunctionReadCount") + _int(path, line, row, "SpanningFragCount")
+    split = _int(path, line, row, "JunctionReadCount")
+    spanning = _int(path, line, row, "SpanningFragCount")
     frame = frame_verdict(row.get("PROT_FUSION_TYPE")) if "PROT_FUSION_TYPE" in row else ""
-    return _rna_junction(sides, name, line, reads, frame)
+    return replace(
+        _rna_junction(sides, name, line, split + spanning, frame),
+        split_reads=split,
+        spanning_reads=spanning,
+    )
 
 
 def _fusioncatcher(path: Path, line: int, row: dict[str, str]) -> Junction:
     """FusionCatcher ``final-list_candidate-fusion-genes.txt``: points are chrom:pos:strand."""
     name = f"{row[_FUSIONCATCHER[0]]}--{row[_FUSIONCATCHER[1]]}"
     sides = _stranded(path, line, row, (_FUSIONCATCHER[4], _FUSIONCATCHER[5]))
-    reads = _int(path, line, row, "Spanning_pairs") + _int(path, line, row, "Spanning_unique_reads")
+    spanning = _int(path, line, row, "Spanning_pairs")
+    split = _int(path, line, row, "Spanning_unique_reads")
+    reads = split + spanning
     frame = frame_verdict(row.get("Predicted_effect"))
     flags = sorted(FUSIONCATCHER_FALSE_POSITIVE & _flags(row.get("Fusion_description")))
-    junction = _rna_junction(sides, name, line, reads, frame)
+    junction = replace(
+        _rna_junction(sides, name, line, reads, frame), split_reads=split, spanning_reads=spanning
+    )
     if flags:
         junction = replace(junction, filters=tuple(f"FusionCatcher_{f}" for f in flags))
     return junction

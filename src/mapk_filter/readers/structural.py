@@ -127,6 +127,8 @@ class Junction:
     inserted: str = ""
     frame: str = ""  # RNA callers' reading-frame verdict: in-frame, out-of-frame, ...
     normal_reads: int | None = None  # the matched normal's supporting reads, when given
+    split_reads: int | None = None  # of supporting_reads, where the caller keeps them apart
+    spanning_reads: int | None = None
 
     @property
     def single(self) -> bool:
@@ -187,6 +189,8 @@ class _Rec:
     chr2: str | None
     pos2: int | None
     flags: frozenset[str]
+    split_reads: int | None = None
+    spanning_reads: int | None = None
 
 
 def detect_sv_caller(header_text: str) -> str:
@@ -255,6 +259,36 @@ def supporting_reads(caller: str, record: Any, tumor: int | None) -> int | None:
     if split_reads is not None or pair_counts:
         return int((split_reads or 0) + (pair_counts[0] if pair_counts else 0))
     return None
+
+
+def split_and_spanning(
+    caller: str, record: Any, tumor: int | None
+) -> tuple[int | None, int | None]:
+    """(split reads, spanning pairs) in the tumour where the caller keeps them apart:
+    Manta SR / PR, DELLY RV / DV, SvABA SR / DR, INFO SR / SP (or PE, DR). None when the
+    caller gives one number only (GRIDSS VF) or nothing."""
+    formats = set(record.FORMAT or ()) if tumor is not None else set()
+    pairs: list[tuple[str, str, int]]
+    if tumor is not None and caller != "svaba" and {"PR", "SR"} <= formats:
+        pairs = [("SR", "PR", 1)]
+    elif tumor is not None and {"DV", "RV"} <= formats:
+        pairs = [("RV", "DV", 0)]
+    elif tumor is not None and caller == "svaba" and {"SR", "DR"} <= formats:
+        pairs = [("SR", "DR", 0)]
+    else:
+        pairs = []
+    for split_key, span_key, index in pairs:
+        split = format_numbers(record, split_key, tumor) if tumor is not None else None
+        span = format_numbers(record, span_key, tumor) if tumor is not None else None
+        if split is not None and span is not None and len(split) > index and len(span) > index:
+            return int(split[index]), int(span[index])
+    split_info = _info_num(record, INFO_SPLIT_KEY)
+    span_info = next(
+        (n for n in (_info_num(record, k) for k in INFO_PAIR_KEYS) if n is not None), None
+    )
+    if split_info is not None and span_info is not None and not formats & {"PR", "DV", "VF"}:
+        return int(split_info), int(span_info)
+    return None, None
 
 
 def _ci(record: Any, key: str) -> tuple[int, int]:
@@ -342,6 +376,8 @@ def _parse_record(
         filters=tuple((record.FILTER or "PASS").split(";")),
         reads=supporting_reads(caller, record, tumor),
         normal_reads=None if normal is None else supporting_reads(caller, record, normal),
+        split_reads=split_and_spanning(caller, record, tumor)[0],
+        spanning_reads=split_and_spanning(caller, record, tumor)[1],
         imprecise="IMPRECISE" in flags,
         cipos=_ci(record, "CIPOS"),
         ciend=_ci(record, "CIEND"),
@@ -360,6 +396,7 @@ def _junction(
     inserted: str = "",
 ) -> Junction:
     reads = next((r.reads for r in recs if r.reads is not None), None)
+    split = next((r for r in recs if r.split_reads is not None), None)
     normal = [r.normal_reads for r in recs if r.normal_reads is not None]
     filters = tuple(dict.fromkeys(f for r in recs for f in r.filters if f not in ("PASS", ".")))
     return Junction(
@@ -379,6 +416,8 @@ def _junction(
         cipos_b=(0, 0) if b is None else b[3],
         inserted=inserted,
         normal_reads=max(normal) if normal else None,
+        split_reads=None if split is None else split.split_reads,
+        spanning_reads=None if split is None else split.spanning_reads,
     )
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from .view import GLYPHS, SUBPROTOCOL_DRUGS
 
 DECISION_LABELS = {
     "candidate": "Candidate for sub-protocol B",
@@ -22,6 +26,21 @@ def _value(value: object) -> str:
     return str(value)
 
 
+DECISION_WORDS = {
+    "candidate": "CANDIDATE",
+    "review": "REVIEW",
+    "not_candidate": "NOT A CANDIDATE",
+}
+
+
+def _wrap(text: object) -> Markup:
+    """Escaped text that may break after ":" and ";" (coordinates, HGVS, paths), never
+    inside a number: a long "chr12:g.25245350C>T" wraps at its colon."""
+    raw = "" if text is None else str(text)
+    pieces = re.split(r"(?<=[:;/,])(?=\S)", raw)
+    return Markup("<wbr>").join(escape(piece) for piece in pieces)
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("mapk_filter.reports", "templates"),
@@ -31,7 +50,11 @@ def _environment() -> Environment:
     )
     env.filters["pct"] = lambda v: "" if v is None else f"{100 * float(v):.1f}%"
     env.filters["value"] = _value
+    env.filters["wrap"] = _wrap
     env.globals["decision_label"] = DECISION_LABELS
+    env.globals["decision_word"] = DECISION_WORDS
+    env.globals["drugs"] = SUBPROTOCOL_DRUGS
+    env.globals["glyphs"] = GLYPHS
     return env
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import tempfile
@@ -13,8 +14,12 @@ from typing import Any
 
 import jsonschema
 
+from ..breakpoints import load_kinase_domains
 from ..decide import STRUCTURAL, PatientDecision
 from ..models import Finding, Status
+from ..panel import Panel
+from ..rules import TrialRules
+from .view import banner, checklist, display, germline, split_reasons
 
 SCHEMA_VERSION = "1.0"
 
@@ -61,11 +66,40 @@ def _reported(finding: Finding) -> bool:
     )
 
 
+OTHER_RECORDS_SHOWN = 2000  # non-decisive panel records listed in report.json (all are in TSV)
+
+
+def _kinase_words() -> dict[str, str]:
+    words = {}
+    for gene, d in load_kinase_domains().items():
+        residues = f" residues {d.residues[0]}-{d.residues[1]}" if d.residues else ""
+        words[gene] = (
+            f"{gene} kinase domain: MANE exons {d.first_exon}-{d.last_exon} "
+            f"(UniProt {d.uniprot or '?'}{residues}; resources/gene_lists/kinase_domains.tsv)"
+        )
+    return words
+
+
+def report_id(patient_id: str, provenance: dict[str, Any]) -> str:
+    """Stable for the same inputs, rules, panel and tool: a rerun keeps the same ID."""
+    parts = [
+        patient_id,
+        str(provenance.get("tool_version", "")),
+        str(provenance.get("rules", {}).get("sha256", "")),
+        str(provenance.get("panel", {}).get("version", "")),
+        *sorted(str(i.get("sha256", "")) for i in provenance.get("inputs", [])),
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:10].upper()
+    return f"MF-{patient_id}-{digest}"
+
+
 def build_report(
     decision: PatientDecision,
     provenance: dict[str, Any],
     timepoints: dict[str, str | None],
     collection_dates: dict[str, str | None] | None = None,
+    rules: TrialRules | None = None,
+    panel: Panel | None = None,
 ) -> dict[str, Any]:
     collection_dates = collection_dates or {}
     notes: list[str] = []
@@ -80,7 +114,7 @@ def build_report(
         "input_problems": list(decision.input_problems),
         "reasons": list(decision.reasons),
         "clinical": [c.to_dict() for c in decision.clinical],
-        "findings": [f.to_dict() for f in decision.findings if _reported(f)],
+        "findings": [{**f.to_dict(), "label": f.label} for f in decision.findings if _reported(f)],
         "other_subprotocols": [dict(r) for r in decision.other_subprotocols],
         "notes": notes,
         "decision_timepoint": decision.decision_timepoint or None,
@@ -106,8 +140,55 @@ def build_report(
         "accounting": [s.accounting.to_dict() for s in decision.samples],
         "provenance": provenance,
     }
+    _add_views(report, decision, rules, panel)
     jsonschema.validate(report, report_schema())
     return report
+
+
+def _add_views(
+    report: dict[str, Any], decision: PatientDecision, rules: TrialRules | None, panel: Panel | None
+) -> None:
+    """What every rendering shows first: banner, checklist, decisive reasons and notes,
+    each finding's display fields, the germline section, the other panel records."""
+    described = rules.describe() if rules is not None else {}
+    listed_ids = {rid for rid, r in described.items() if r["kind"] == "listed"}
+    mane = {
+        g.symbol: f"MANE Select {g.refseq_mane} / {g.ensembl_mane}"
+        for g in (panel.genes.values() if panel is not None else ())
+    }
+    kinase = _kinase_words()
+    samples = {s["sample_id"]: s for s in report["samples"]}
+    for finding in report["findings"]:
+        finding["display"] = display(finding, samples.get(finding["sample_id"]), mane, kinase)
+    why, notes_line = split_reasons(report["reasons"])
+    shown = {id(f) for f in decision.findings if _reported(f)}
+    others = [
+        {
+            "sample_id": f.sample_id,
+            "record_number": f.record_number,
+            "gene": f.gene,
+            "genomic": f.genomic,
+            "status": str(f.status),
+            "reason": f.reason,
+            "classification": f.classification,
+        }
+        for s in decision.samples
+        for f in s.findings
+        if id(f) not in shown and not _reported(f)
+    ]
+    report.update(
+        {
+            "report_id": report_id(report["patient_id"], report["provenance"]),
+            "banner": banner(report, listed_ids),
+            "why": why,
+            "notes_line": notes_line,
+            "checklist": checklist(report, described),
+            "germline": germline(report["findings"]),
+            "other_panel_records": others[:OTHER_RECORDS_SHOWN],
+            "other_panel_records_total": len(others),
+            "rules": described,
+        }
+    )
 
 
 def _umask() -> int:
