@@ -83,3 +83,42 @@ def classify_from_sheet(
     loaded = SampleResult.from_dict(json.loads(out.read_text(encoding="utf-8")))
     assert loaded == result
     return loaded, error
+
+
+def decide_example_batch(out: Path, patients: list[str] | None = None) -> dict[str, Path]:
+    """The bundled example batch (or some of its patients) classified and decided in-process
+    by the functions the workflow's jobs call: patient -> its report.json."""
+    from mapk_filter.pipeline import classify_sample, decide_patient
+    from mapk_filter.settings import Reference
+    from mapk_filter.sheets import read_samples
+
+    batch = REPO / "resources" / "example_batch"
+    sheet = batch / "samples.tsv"
+    rows = [
+        r for r in read_samples(sheet, strict=False) if patients is None or r.patient_id in patients
+    ]
+    for row in rows:
+        classify_sample(
+            sample_sheet=sheet,
+            sample_id=row.sample_id,
+            patient_id=row.patient_id,
+            default_build="GRCh38",
+            filters=Filters(),
+            reference=Reference(),
+            panel_dir=None,
+            rules_path=None,
+            out=out / f"{row.sample_id}.json",
+        )
+    reports = {}
+    for patient in sorted({r.patient_id for r in rows}):
+        decide_patient(
+            patient_sheet=batch / "patients.tsv",
+            sample_sheet=sheet,
+            patient_id=patient,
+            sample_results=[out / f"{r.sample_id}.json" for r in rows if r.patient_id == patient],
+            out_dir=out / patient,
+            panel_dir=None,
+            rules_path=None,
+        )
+        reports[patient] = out / patient / "report.json"
+    return reports

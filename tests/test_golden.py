@@ -19,13 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import REPO
+from helpers import REPO, decide_example_batch
 
-from mapk_filter.pipeline import classify_sample, decide_patient
-from mapk_filter.settings import Filters, Reference
-from mapk_filter.sheets import read_samples
-
-BATCH = REPO / "resources" / "example_batch"
 GOLDEN = Path(__file__).resolve().parent / "data" / "golden" / "example_batch.json"
 FINDING_KEYS = (
     "sample_id",
@@ -83,31 +78,9 @@ def _view(report: dict[str, Any]) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("golden")
-    sheet = BATCH / "samples.tsv"
-    rows = read_samples(sheet, strict=False)
-    for row in rows:
-        classify_sample(
-            sample_sheet=sheet,
-            sample_id=row.sample_id,
-            patient_id=row.patient_id,
-            default_build="GRCh38",
-            filters=Filters(),
-            reference=Reference(),
-            panel_dir=None,
-            rules_path=None,
-            out=out / f"{row.sample_id}.json",
-        )
     reports = {}
-    for patient in sorted({r.patient_id for r in rows}):
-        report = decide_patient(
-            patient_sheet=BATCH / "patients.tsv",
-            sample_sheet=sheet,
-            patient_id=patient,
-            sample_results=[out / f"{r.sample_id}.json" for r in rows if r.patient_id == patient],
-            out_dir=out / patient,
-            panel_dir=None,
-            rules_path=None,
-        )
+    for patient, path in decide_example_batch(out).items():
+        report = json.loads(path.read_text(encoding="utf-8"))
         # paths relative to the checkout, wherever it is (a copy for mutation runs too)
         text = json.dumps(_view(report)).replace(f"{REPO}/", "")
         reports[patient] = json.loads(text)

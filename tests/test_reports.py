@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from helpers import run_workflow
 
+from mapk_filter.reports.batch import batch_facts
 from mapk_filter.reports.html import render_batch, render_patient
 
 REPO = Path(__file__).resolve().parents[1]
@@ -56,18 +57,16 @@ def test_report_is_self_contained():
 
 
 def test_batch_page_escapes_sheet_errors():
-    html = render_batch(
-        [],
-        {
-            "patients": 0,
-            "counts": {},
-            "rules_version": "",
-            "sheet_errors": [f"P9: {HOSTILE}"],
-            "panel_version": "",
-            "run_time": "",
-        },
-    )
+    html = render_batch([], batch_facts([], [f"P9: {HOSTILE}"]))
     assert HOSTILE not in html and "&lt;script&gt;" in html
+
+
+def test_batch_page_is_self_contained():
+    """Its sorting and filtering script is inline: nothing is fetched, no network."""
+    html = render_batch([], batch_facts([], []))
+    body = html.split("<body>")[1]
+    assert "<script>" in body
+    assert "<link" not in html and "src=" not in html and "http" not in body
 
 
 @pytest.mark.workflow

@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import jsonschema
@@ -203,10 +204,30 @@ def test_every_patient_has_all_outputs(batch_run):
     assert sorted(patients) == sorted(EXPECTED)
     for patient in patients:
         folder = batch_run / "results" / "patients" / patient
-        for name in ("report.json", "variants.tsv", "report.html"):
+        for name in ("report.json", "variants.tsv", "report.html", "report.pdf"):
             assert (folder / name).stat().st_size > 0, f"{patient}/{name}"
-    assert (batch_run / "results" / "batch" / "summary.tsv").exists()
-    assert (batch_run / "results" / "batch" / "summary.html").exists()
+        assert (folder / "report.pdf").read_bytes().startswith(b"%PDF-")
+    for name in ("summary.tsv", "summary.html", "summary.pdf"):
+        assert (batch_run / "results" / "batch" / name).stat().st_size > 0, name
+
+
+def test_snakemake_report_archive_builds_with_links_that_work_inside_it(batch_run):
+    """`snakemake --report report.zip` on a finished run: a label per patient, and the
+    batch overview's links resolve to files inside the archive."""
+    run = run_workflow(batch_run, "--report", "report.zip", cores=1)
+    assert run.returncode == 0, run.stderr[-3000:]
+    with zipfile.ZipFile(batch_run / "report.zip") as archive:
+        names = set(archive.namelist())
+        (summary,) = [n for n in names if n.endswith("/summary.html")]
+        page = archive.read(summary).decode()
+        index = archive.read("report/report.html").decode()
+    folder = summary.rsplit("/", 1)[0]
+    links = re.findall(r'<a href="([^"]+)"', page)
+    assert len(links) == len(EXPECTED)
+    for link in links:
+        assert f"{folder}/{link}" in names, link
+    for patient in EXPECTED:  # the label of each patient's own entries
+        assert f'"patient": "{patient}"' in index, patient
 
 
 @pytest.mark.parametrize("patient", sorted(EXPECTED))

@@ -101,11 +101,26 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_pdf(args: argparse.Namespace) -> int:
+    from .reports.pdf import write_pdf
+
+    write_pdf(args.html.read_text(encoding="utf-8"), args.out, base=args.html.parent)
+    return 0
+
+
 def cmd_summarize(args: argparse.Namespace) -> int:
     from .pipeline import summarize_batch
 
     sheet_errors = json.loads(args.sheet_errors) if args.sheet_errors else []
     summarize_batch(args.reports, args.out_dir, sheet_errors)
+    return 0
+
+
+def cmd_bundle(args: argparse.Namespace) -> int:
+    from .pipeline import bundle_batch
+
+    sheet_errors = json.loads(args.sheet_errors) if args.sheet_errors else []
+    bundle_batch(args.reports, args.out_dir, sheet_errors)
     return 0
 
 
@@ -160,6 +175,11 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--out", type=Path, required=True)
     render.set_defaults(func=cmd_render)
 
+    pdf = sub.add_parser("pdf", help="print report.html or summary.html as an A4 PDF")
+    pdf.add_argument("--html", type=Path, required=True, help="a rendered report or summary")
+    pdf.add_argument("--out", type=Path, required=True, help="the PDF to write")
+    pdf.set_defaults(func=cmd_pdf)
+
     summarize = sub.add_parser("summarize", help="batch summary.tsv and summary.html")
     summarize.add_argument("--reports", type=Path, nargs="*", default=[])
     summarize.add_argument("--out-dir", type=Path, required=True)
@@ -167,6 +187,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--sheet-errors", help="JSON list of sheet rows left out of the run, with why"
     )
     summarize.set_defaults(func=cmd_summarize)
+
+    bundle = sub.add_parser(
+        "bundle",
+        help="the batch as one folder whose summary.html links every patient's report "
+        "(the Snakemake report archive keeps its links)",
+    )
+    bundle.add_argument("--reports", type=Path, nargs="*", default=[], help="report.json files")
+    bundle.add_argument("--out-dir", type=Path, required=True)
+    bundle.add_argument(
+        "--sheet-errors", help="JSON list of sheet rows left out of the run, with why"
+    )
+    bundle.set_defaults(func=cmd_bundle)
     return parser
 
 

@@ -7,6 +7,7 @@ patient's report says so (decision review), and the other patients are unaffecte
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -216,7 +217,7 @@ def decide_patient(
         panel=panel,
     )
     write_json(out_dir / "report.json", report)
-    atomic_write(out_dir / "variants.tsv", variants_tsv(decision))
+    atomic_write(out_dir / "variants.tsv", variants_tsv(decision, panel))
     return report
 
 
@@ -231,4 +232,25 @@ def summarize_batch(report_paths: list[Path], out_dir: Path, sheet_errors: list[
     rows += [error_row(patient, whats) for patient, whats in left_out.items()]
     rows.sort(key=lambda row: row["patient_id"])
     atomic_write(out_dir / "summary.tsv", summary_tsv(rows))
-    atomic_write(out_dir / "summary.html", render_batch(rows, batch_facts(reports, sheet_errors)))
+    atomic_write(
+        out_dir / "summary.html", render_batch(rows, batch_facts(reports, sheet_errors, rows))
+    )
+
+
+BUNDLED = ("report.json", "report.html", "report.pdf", "variants.tsv")
+
+
+def bundle_batch(report_paths: list[Path], out_dir: Path, sheet_errors: list[str]) -> None:
+    """One folder: patients/<id>/ holds each patient's outputs, and summary.html/tsv beside
+    it link them as patients/<id>/report.html, so the links work wherever the folder goes
+    (the Snakemake report archive stores it whole)."""
+    copied = []
+    for path in report_paths:
+        patient = json.loads(path.read_text(encoding="utf-8"))["patient_id"]
+        folder = out_dir / "patients" / patient
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in BUNDLED:
+            if (path.parent / name).is_file():
+                shutil.copyfile(path.parent / name, folder / name)
+        copied.append(folder / "report.json")
+    summarize_batch(copied, out_dir, sheet_errors)

@@ -155,3 +155,7 @@ def filter_options():
         if reference.get(key):
             options.append(f"--{key} '{reference[key]}'")
     return " ".join(options)
+
+
+# config `pdf: false` turns the A4 PDFs off (report.pdf per patient, summary.pdf).
+PDF = ["report.pdf"] if config["pdf"] else []

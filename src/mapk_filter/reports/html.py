@@ -30,6 +30,7 @@ DECISION_WORDS = {
     "candidate": "CANDIDATE",
     "review": "REVIEW",
     "not_candidate": "NOT A CANDIDATE",
+    "not_assessed": "NOT ASSESSED",
 }
 
 
@@ -53,6 +54,7 @@ def _environment() -> Environment:
     env.filters["wrap"] = _wrap
     env.globals["decision_label"] = DECISION_LABELS
     env.globals["decision_word"] = DECISION_WORDS
+    env.globals["decision_rank"] = {"candidate": 1, "review": 2, "not_candidate": 3}
     env.globals["drugs"] = SUBPROTOCOL_DRUGS
     env.globals["glyphs"] = GLYPHS
     return env

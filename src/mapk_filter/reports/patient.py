@@ -19,7 +19,7 @@ from ..decide import STRUCTURAL, PatientDecision
 from ..models import Finding, Status
 from ..panel import Panel
 from ..rules import TrialRules
-from .view import banner, checklist, display, germline, split_reasons
+from .view import banner, checklist, display, germline, split_reasons, vaf_text
 
 SCHEMA_VERSION = "1.0"
 
@@ -46,7 +46,20 @@ VARIANT_COLUMNS = (
     "normal_vaf",
     "filters",
     "routes",
+    # structural events and copy number (the same words as report.html)
+    "partner_genes",
+    "exon_junction",
+    "breakpoints",
+    "supporting_reads",
+    "split_reads",
+    "spanning_reads",
+    "frame",
+    "kinase_domain_retained",
+    "kinase_domain",
+    "copy_number",
+    "genome_build",
 )
+CLINICAL_SOURCE = "patient sheet (ex vivo drug screen)"
 
 
 @cache
@@ -78,6 +91,14 @@ def _kinase_words() -> dict[str, str]:
             f"(UniProt {d.uniprot or '?'}{residues}; resources/gene_lists/kinase_domains.tsv)"
         )
     return words
+
+
+def _mane_words(panel: Panel | None) -> dict[str, str]:
+    """gene -> "MANE Select NM_... / ENST...": the one naming of a finding's transcript."""
+    return {
+        g.symbol: f"MANE Select {g.refseq_mane} / {g.ensembl_mane}"
+        for g in (panel.genes.values() if panel is not None else ())
+    }
 
 
 def report_id(patient_id: str, provenance: dict[str, Any]) -> str:
@@ -152,10 +173,7 @@ def _add_views(
     each finding's display fields, the germline section, the other panel records."""
     described = rules.describe() if rules is not None else {}
     listed_ids = {rid for rid, r in described.items() if r["kind"] == "listed"}
-    mane = {
-        g.symbol: f"MANE Select {g.refseq_mane} / {g.ensembl_mane}"
-        for g in (panel.genes.values() if panel is not None else ())
-    }
+    mane = _mane_words(panel)
     kinase = _kinase_words()
     samples = {s["sample_id"]: s for s in report["samples"]}
     for finding in report["findings"]:
@@ -230,23 +248,53 @@ def _cell(value: Any) -> str:
     return str(value).replace("\t", " ").replace("\n", " ")
 
 
-def variants_tsv(decision: PatientDecision) -> str:
-    """Every panel record of every file, one row each, in file order.
+def variants_tsv(decision: PatientDecision, panel: Panel | None = None) -> str:
+    """Every panel record of every file, one row each, in file order, then the findings
+    that come from the patient sheet (the ex vivo IC50).
 
     A structural event written as several records (BND mates) is one finding; each of its
     records gets a row, and ``event_records`` names them all, so rows match the accounting.
+    VAF, transcript, exon junction, reads and kinase domain are written exactly as
+    report.html shows them (reports/view.py ``display``).
     """
     import io
 
+    mane = _mane_words(panel)
+    kinase = _kinase_words()
     out = io.StringIO()
     writer = csv.writer(out, delimiter="\t", lineterminator="\n")
     writer.writerow(VARIANT_COLUMNS)
+
+    def rows(f: Finding, sample: dict[str, Any] | None, source: str) -> None:
+        d = f.to_dict()
+        shown = display(d, sample, mane, kinase)
+        row = {
+            **d,
+            "patient_id": decision.patient_id,
+            "source_file": source,
+            "transcript": shown["transcript"],
+            "vaf": shown["vaf"],
+            "normal_vaf": vaf_text(f.normal_vaf),
+            "exon_junction": shown["junction"],
+            "frame": shown["frame"],
+            "kinase_domain": shown["kinase_domain"],
+            "genome_build": (sample or {}).get("genome_build", ""),
+        }
+        numbers = [f.record_number, *f.other_records]
+        row["event_records"] = numbers if f.other_records else ()
+        for number in numbers:
+            row["record_number"] = number
+            writer.writerow([_cell(row.get(c)) for c in VARIANT_COLUMNS])
+
+    # The decision may restate a file's finding (e.g. a fusion not seen at the latest
+    # timepoint is filtered): variants.tsv says what report.json says.
+    decided = {(f.sample_id, f.record_number, f.genomic): f for f in decision.findings}
     for sample in decision.samples:
+        facts = {"genome_build": sample.genome_build, "normal_sample": sample.normal_sample}
         for f in sample.findings:
-            row = {**f.to_dict(), "patient_id": decision.patient_id}
-            numbers = [f.record_number, *f.other_records]
-            row["event_records"] = numbers if f.other_records else ()
-            for number in numbers:
-                row["record_number"] = number
-                writer.writerow([_cell(row.get(c)) for c in VARIANT_COLUMNS])
+            f = decided.get((f.sample_id, f.record_number, f.genomic), f)
+            rows(f, facts, f.source_file)
+    for f in decision.findings:
+        if f.sample_id == "clinical":
+            rows(f, None, CLINICAL_SOURCE)
     return out.getvalue()

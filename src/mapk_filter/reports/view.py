@@ -331,7 +331,7 @@ def display(
     )
     return {
         "genomic": genomic_text(finding, build) if finding.get("genomic") else "",
-        "transcript": mane.get(gene, ""),
+        "transcript": mane.get(gene) or str(finding.get("transcript") or ""),
         "filters": ";".join(finding.get("filters") or []) or "",
         "normal": evidence,
         "vaf": vaf_text(finding.get("vaf")),

@@ -1,0 +1,38 @@
+"""A4 PDFs of the HTML reports, made with WeasyPrint (pure Python on Pango; no browser).
+
+The HTML carries its own print stylesheet (``_style.html.j2``: A4 page, running header with
+patient, sub-protocol, decision and page n/m, the disclaimer in every footer, rows never split
+across pages), so the PDF and the page a reader prints from a browser are the same document.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+# WeasyPrint logs every CSS property it does not support (e.g. the screen-only `user-select`)
+# as a warning: those are expected and are not problems of the report.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+A4_POINTS = (595.28, 841.89)  # ISO 216 A4 in PostScript points (210 x 297 mm)
+
+
+def write_pdf(html: str, out: Path, base: Path | None = None) -> None:
+    """Write ``html`` as an A4 PDF at ``out`` (atomically: a half-written PDF never
+    appears under the final name)."""
+    from weasyprint import HTML  # imported here: the HTML-only commands do not need it
+
+    document = HTML(string=html, base_url=str(base or out.parent)).render()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        document.write_pdf(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
