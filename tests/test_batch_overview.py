@@ -184,3 +184,10 @@ def test_bundle_links_every_patient_report_inside_the_folder(reports, tmp_path):
     for link in links:
         assert (bundle / link).is_file(), link
         assert "../" not in link
+
+
+def test_matrix_prints_in_blocks_that_fit_a4_and_hold_every_patient_once():
+    reports = [{"patient_id": f"Q{n:03d}", "findings": []} for n in range(45)]
+    blocks = alteration_matrix(reports)["blocks"]
+    assert [len(b) for b in blocks] == [20, 20, 5]
+    assert [p for b in blocks for p in b] == [r["patient_id"] for r in reports]

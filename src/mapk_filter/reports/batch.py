@@ -147,6 +147,7 @@ MATRIX_ROWS = (
     "BCL2 exclusion",
     "IL7R/JAK/CRLF2",
 )
+MATRIX_BLOCK = 20  # patients per matrix table: 20 columns fit the width of an A4 page
 _JAK_STAT = frozenset({"IL7R", "JAK1", "JAK2", "JAK3", "CRLF2"})
 # One glyph and one colour class per alteration type: a cell reads without colour.
 MATRIX_TYPES = {
@@ -234,8 +235,12 @@ def alteration_matrix(reports: list[dict[str, Any]]) -> dict[str, Any]:
                 }
             )
     extra = sorted(set(cells) - set(MATRIX_ROWS))
+    patients = [r["patient_id"] for r in reports]
     return {
-        "patients": [r["patient_id"] for r in reports],
+        "patients": patients,
+        # blocks of columns that fit an A4 page, each printed as its own table
+        "blocks": [patients[i : i + MATRIX_BLOCK] for i in range(0, len(patients), MATRIX_BLOCK)]
+        or [[]],
         "rows": [*MATRIX_ROWS, *extra],
         "cells": cells,
         "types": MATRIX_TYPES,
