@@ -82,6 +82,25 @@ def test_amplification_threshold_comes_from_the_rules_file(panel, tmp_path):
     assert "rules 2099.01-1" in result.notes[-1]
 
 
+def test_rules_without_an_amplification_rule_call_no_amplification(panel, tmp_path):
+    """A site's rules version may drop B-L2: a CN 6 segment over ABL1 is then a gain that no
+    rule lists (vus), never a crash that leaves the file unread."""
+    import yaml
+
+    from mapk_filter.resources import trial_rules_path
+    from mapk_filter.rules import load_rules
+
+    data = yaml.safe_load(trial_rules_path().read_text())
+    data["listed"] = [r for r in data["listed"] if r["id"] != "B-L2"]
+    data["rules_version"] = data["changelog"][0]["version"] = "2099.01-2"
+    path = tmp_path / "rules_no_amplification.yaml"
+    path.write_text(yaml.safe_dump(data))
+    result = _classify("cnvkit_abl1_amp.cns", panel, load_rules(path))
+    (abl1,) = [f for f in result.findings if f.gene == "ABL1"]
+    assert (abl1.status, abl1.rule_id) == (Status.VUS, None)
+    assert result.accounting.reconciles
+
+
 def test_cns_accounting_counts_neutral_and_outside_segments(panel, rules):
     acc = _classify("cnvkit_abl1_amp.cns", panel, rules).accounting
     assert acc.records_read == acc.alleles == 4

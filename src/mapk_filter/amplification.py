@@ -239,7 +239,12 @@ def interpret_segment(
     if log2_only(segment):
         caveats.append(LOG2_CAVEAT)
     rule = amp_rules.get(gene.symbol)
-    threshold = rule.min_copy_number if rule else min(r.min_copy_number for r in amp_rules.values())
+    # a rules version without any amplification rule calls no segment an amplification
+    threshold = (
+        rule.min_copy_number
+        if rule
+        else min((r.min_copy_number for r in amp_rules.values()), default=float("inf"))
+    )
     rule_id: str | None = None
     routes: tuple[str, ...] = ()
     loss = loss_rule(gene)
