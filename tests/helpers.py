@@ -13,6 +13,14 @@ from mapk_filter.rules import TrialRules
 from mapk_filter.settings import Filters
 
 REPO = Path(__file__).resolve().parents[1]
+# The header lines of a minimal Mutect2 small-variant VCF (GT:AD:DP), before contigs.
+MUTECT2_HEADER = (
+    "##fileformat=VCFv4.2",
+    "##source=Mutect2",
+    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+    '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">',
+    '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Depth">',
+)
 
 
 def classified(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pysam
 import pytest
-from helpers import classified
+from helpers import MUTECT2_HEADER, classified
 
 from mapk_filter.errors import InputError
 from mapk_filter.models import Status
@@ -145,11 +145,7 @@ def _one_record_vcf(
     csq_header: str = "",
 ) -> Path:
     lines = [
-        "##fileformat=VCFv4.2",
-        "##source=Mutect2",
-        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
-        '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">',
-        '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Depth">',
+        *MUTECT2_HEADER,
         *([csq_header] if csq_header else []),
         "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tTUMOR",
     ]

@@ -310,6 +310,72 @@ def test_balanced_translocation_with_the_reciprocal_listed_first_is_a_candidate(
     assert decided(panel, rules, result).decision == Decision.CANDIDATE
 
 
+def test_a_filtered_reciprocal_is_answered_by_its_forward_junction_too(panel, rules, tmp_path):
+    """QC filtering the reciprocal (ABL1::BCR) must not leave it saying the forward junction
+    was not seen when the same file reports BCR::ABL1."""
+    text = (DATA / "sv_manta_bcr_abl1_balanced_reciprocal_first.vcf").read_text()
+    lines = [
+        line.replace("\tPASS\t", "\tMinSomaticScore\t") if "MantaBND:30:" in line else line
+        for line in text.splitlines()
+    ]
+    path = tmp_path / "sv_manta_bcr_abl1_reciprocal_filtered.vcf"
+    path.write_text("\n".join(lines) + "\n")
+    result = classify(path, panel, rules)
+    forward, reciprocal = sorted(result.findings, key=lambda f: f.partner_genes != ("BCR", "ABL1"))
+    assert (forward.status, forward.rule_id) == (Status.QUALIFYING, "B-L1")
+    assert (reciprocal.status, reciprocal.would_be, reciprocal.rule_id) == (
+        Status.FILTERED,
+        Status.VUS,
+        None,
+    )
+    assert "not seen" not in reciprocal.classification
+    assert "its forward junction BCR::ABL1 is reported from this file" in (
+        reciprocal.classification
+    )
+    assert decided(panel, rules, result).decision == Decision.CANDIDATE
+
+
+def test_a_vcf_saying_svtype_rna_is_still_judged_as_a_dna_breakpoint(panel, rules, tmp_path):
+    """Whether a junction is RNA (exon boundaries) is known from the reader, never from the
+    file: a DNA break on the first base of ABL1 exon 2 cuts its splice acceptor, whatever
+    SVTYPE says, so it is never a clean B-L1."""
+    (e2,) = [e for e in panel.exons if e.gene == "ABL1" and e.number == 2]
+    first_base = e2.spans["GRCh38"][0]  # + strand: exon 2 starts here
+    text = (DATA.parent / "sv_manta_etv6_abl1.vcf").read_text()
+    assert "chr9\t130840525\t" in text and "chr9:130840525" in text
+    text = text.replace("chr9\t130840525\t", f"chr9\t{first_base}\t").replace(
+        "chr9:130840525", f"chr9:{first_base}"
+    )
+    statuses = {}
+    for svtype in ("BND", "RNA"):
+        path = tmp_path / f"sv_svtype_{svtype.lower()}_etv6_abl1_exon2_first_base.vcf"
+        path.write_text(text.replace("SVTYPE=BND", f"SVTYPE={svtype}"))
+        statuses[svtype] = [(f.status, f.reason) for f in classify(path, panel, rules).findings]
+    assert statuses["RNA"] == statuses["BND"]
+    assert statuses["BND"] and all(s != Status.QUALIFYING for s, _ in statuses["BND"])
+
+
+def test_a_5_prime_side_beyond_a_genes_5_prime_end_is_not_that_gene(panel, rules):
+    """An intergenic breakend 5 kb 5' of CRLF2 (- strand) whose joined side points away from
+    CRLF2 holds no part of it: joined to ABL1 intron 1 it is not a CRLF2::ABL1 fusion and
+    never a clean B-L1, but a review: the 5' partner contributes no exon."""
+    from mapk_filter.readers.structural import DOWNSTREAM, Junction
+    from mapk_filter.structural import interpret_junction
+
+    _, end = panel.genes["CRLF2"].spans["GRCh38"]
+    assert panel.genes["CRLF2"].strand == "-"
+    flank = end + 5000  # 5' of a minus-strand gene; DOWNSTREAM keeps higher positions only
+    (intron1,) = [e for e in panel.exons if e.gene == "ABL1" and e.number == 2]
+    abl1 = intron1.spans["GRCh38"][0] - 1000  # intron 1, keeping exon 2 onwards
+    junction = Junction(
+        "X", flank, DOWNSTREAM, "9", abl1, DOWNSTREAM, "BND", ("r1",), (1,), 40, ("PASS",)
+    )
+    finding = interpret_junction(junction, panel, load_genome_genes(), rules, "GRCh38")
+    assert finding.status == Status.REVIEW, finding.classification
+    assert finding.reason == "partner_contributes_no_exon"
+    assert "CRLF2 contributes no exon" in finding.classification
+
+
 def test_two_rna_junctions_of_one_fusion_are_both_judged(panel, rules):
     result = classify("rna_arriba_etv6_abl1_two_junctions.tsv", panel, rules, "rna_fusions")
     lost, listed = result.findings

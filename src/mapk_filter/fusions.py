@@ -207,7 +207,15 @@ def _in_acceptor(ctx: FusionContext, gene: Gene, pos: int, exon: int) -> bool:
 def _partner_doubt(ctx: FusionContext, p: Side) -> str:
     """Words when the 5' partner's breakpoint leaves it no coding part to contribute: before
     its first exon, or in or after its last exon (MANE exons of panel partner genes)."""
-    if p.panel_gene is None or p.upstream_of:
+    if p.upstream_of:
+        # the breakend lies 5' of the gene and the 5' side kept is further upstream: no part
+        # of the gene is joined, whatever the window names it after
+        return (
+            f"the breakpoint lies {p.label.split(', ', 1)[-1]} and the side joined is the "
+            f"sequence further 5': {p.symbol} contributes no exon, so no {p.symbol} fusion "
+            "protein can be made from this junction as called"
+        )
+    if p.panel_gene is None:
         return ""
     exons = ctx.exons(p.symbol)
     if not exons:

@@ -32,6 +32,8 @@ from .readers.structural import UPSTREAM, Junction, SvEvent, read_structural_var
 from .rules import TrialRules
 
 PASS_FILTERS = frozenset({"PASS", "."})
+# The words of a reciprocal junction's doubt (fusions.py writes them).
+RECIPROCAL_DOUBT = "not seen: confirm by RNA or FISH"
 # A forward junction that answers a reciprocal's doubt: a listed or reviewable reading.
 FORWARD_STATUSES = frozenset({Status.QUALIFYING, Status.REVIEW})
 
@@ -71,12 +73,12 @@ def junction_finding(
     if b is None:
         if a.panel_gene is None:
             return None
-        call = single_call(ctx, a, junction.svtype == "RNA")
+        call = single_call(ctx, a, junction.rna)
         judged = Judgement(call, a, "breakend", (a.symbol,), (a,))
         return _finish(ctx, junction, judged, qc, sample_id, source_file)
     if a.panel_gene is None and b.panel_gene is None:
         return None
-    rna = junction.svtype == "RNA"  # RNA callers report exon boundaries, not intron bases
+    rna = junction.rna  # RNA callers report exon boundaries, not intron bases
     judged = judge(ctx, a, b, rna, junction.frame)
     return _finish(ctx, junction, judged, qc, sample_id, source_file)
 
@@ -100,7 +102,7 @@ def _imprecise(ctx: FusionContext, junction: Junction, judged: Judgement) -> lis
         else ""
     )
     if len(sides) == 2 and judged.call.status in RANK:
-        rna = junction.svtype == "RNA"
+        rna = junction.rna
         statuses = {judged.call.status}
         for i, side in enumerate(sides):
             for offset in side.cipos if side.cipos != (0, 0) else ():
@@ -342,6 +344,14 @@ def classify_structural_file(
     )
 
 
+def _reciprocal(f: Finding) -> bool:
+    """A reciprocal junction, also when QC filtered it (its reason is then filtered:<why>
+    and its words still say the forward junction was not seen)."""
+    if f.reason == "reciprocal_junction":
+        return True
+    return f.status == Status.FILTERED and RECIPROCAL_DOUBT in f.classification
+
+
 def _forward_seen(findings: list[Finding]) -> list[Finding]:
     """A reciprocal junction whose forward product the same file reports is not a doubt."""
     forward = {
@@ -354,7 +364,7 @@ def _forward_seen(findings: list[Finding]) -> list[Finding]:
     out = []
     for f in findings:
         mate = tuple(reversed(f.partner_genes))
-        if f.reason == "reciprocal_junction" and mate in forward:
+        if _reciprocal(f) and mate in forward:
             f = replace(
                 f,
                 status=Status.VUS if f.status == Status.REVIEW else f.status,

@@ -129,6 +129,9 @@ class Junction:
     normal_reads: int | None = None  # the matched normal's supporting reads, when given
     split_reads: int | None = None  # of supporting_reads, where the caller keeps them apart
     spanning_reads: int | None = None
+    # Read from an RNA fusion caller's table (readers/rna_fusions.py), never from what a
+    # file says: a VCF's SVTYPE=RNA is still a DNA breakpoint to the rules.
+    rna: bool = False
 
     @property
     def single(self) -> bool:
