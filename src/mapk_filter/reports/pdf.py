@@ -8,8 +8,6 @@ across pages), so the PDF and the page a reader prints from a browser are the sa
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 # WeasyPrint logs every CSS property it does not support (e.g. the screen-only `user-select`)
@@ -21,18 +19,11 @@ A4_POINTS = (595.28, 841.89)  # ISO 216 A4 in PostScript points (210 x 297 mm)
 
 
 def write_pdf(html: str, out: Path, base: Path | None = None) -> None:
-    """Write ``html`` as an A4 PDF at ``out`` (atomically: a half-written PDF never
-    appears under the final name)."""
+    """Write ``html`` as an A4 PDF at ``out``: atomically (a killed run never leaves half a
+    PDF under the final name) and with the mode the umask gives a new file."""
     from weasyprint import HTML  # imported here: the HTML-only commands do not need it
 
+    from .patient import atomic_write
+
     document = HTML(string=html, base_url=str(base or out.parent)).render()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        document.write_pdf(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(out, document.write_pdf())
