@@ -376,6 +376,58 @@ def test_a_5_prime_side_beyond_a_genes_5_prime_end_is_not_that_gene(panel, rules
     assert "CRLF2 contributes no exon" in finding.classification
 
 
+def test_a_par1_gene_joined_across_x_and_y_is_a_rearrangement_not_intragenic(panel, rules):
+    """CRLF2 lies in PAR1 on both X and Y: a junction from its X copy to its Y copy is
+    between two loci, so a CRLF2 rearrangement (sub-protocol C), not an intragenic deletion
+    whose span would mix two chromosomes."""
+    from mapk_filter.readers.structural import DOWNSTREAM, UPSTREAM, Junction
+    from mapk_filter.structural import interpret_junction
+
+    genes = load_genome_genes()
+    start, end = panel.genes["CRLF2"].spans["GRCh38"]
+    assert {g.chrom for g in genes.genes_at("GRCh38", "Y", start + 10)} == {"Y"}
+    junction = Junction(
+        "X", start + 10, UPSTREAM, "Y", end - 10, DOWNSTREAM, "BND", ("r1",), (1,), 40, ("PASS",)
+    )
+    finding = interpret_junction(junction, panel, genes, rules, "GRCh38")
+    assert not finding.alteration_type.startswith("intragenic")
+    assert finding.routes == ("C",)
+    assert "a CRLF2 rearrangement is an entry criterion of sub-protocol C" in (
+        finding.classification
+    )
+
+
+def test_a_reading_that_names_a_route_is_not_hidden_behind_one_that_names_nothing(panel, rules):
+    """ETV6's 3' part joined to JAK2 intron 18 upstream: read from ETV6 no rule matches; read
+    from JAK2 it is the reciprocal of ETV6::JAK2 (sub-protocol C). The finding is the JAK2
+    reading, so the route reaches the report instead of sitting in a caveat."""
+    from mapk_filter.readers.structural import DOWNSTREAM, UPSTREAM, Junction
+    from mapk_filter.structural import interpret_junction
+
+    (e18,) = [e.spans["GRCh38"] for e in panel.exons if e.gene == "JAK2" and e.number == 18]
+    (e19,) = [e.spans["GRCh38"] for e in panel.exons if e.gene == "JAK2" and e.number == 19]
+    (etv6_e2,) = [e.spans["GRCh38"] for e in panel.exons if e.gene == "ETV6" and e.number == 2]
+    (etv6_e3,) = [e.spans["GRCh38"] for e in panel.exons if e.gene == "ETV6" and e.number == 3]
+    intron18 = (e18[1] + e19[0]) // 2
+    etv6_intron2 = (etv6_e2[1] + etv6_e3[0]) // 2
+    junction = Junction(
+        "12",
+        etv6_intron2,
+        DOWNSTREAM,
+        "9",
+        intron18,
+        UPSTREAM,
+        "BND",
+        ("r1",),
+        (1,),
+        40,
+        ("PASS",),
+    )
+    finding = interpret_junction(junction, panel, load_genome_genes(), rules, "GRCh38")
+    assert (finding.gene, finding.reason, finding.routes) == ("JAK2", "reciprocal_junction", ("C",))
+    assert "forward junction ETV6::JAK2 not seen" in finding.classification
+
+
 def test_two_rna_junctions_of_one_fusion_are_both_judged(panel, rules):
     result = classify("rna_arriba_etv6_abl1_two_junctions.tsv", panel, rules, "rna_fusions")
     lost, listed = result.findings

@@ -558,10 +558,13 @@ def _intragenic(ctx: FusionContext, a: Side, b: Side) -> Judgement:
 
 def judge(ctx: FusionContext, a: Side, b: Side, rna: bool = False, frame: str = "") -> Judgement:
     """Both ends located; at least one is in (or 5' of) a panel gene."""
-    if a.symbol and a.symbol == b.symbol and a.upstream_of != b.upstream_of:
+    # One gene only when both ends are on one chromosome: a gene of both X and Y (PAR1,
+    # e.g. CRLF2) joined across them is a rearrangement between two loci.
+    same = a.chrom == b.chrom
+    if a.symbol and a.symbol == b.symbol and same and a.upstream_of != b.upstream_of:
         # One end inside the gene, one in its 5' flank: the gene is cut, not kept whole.
         a, b = (_unattributed(ctx, a), b) if a.upstream_of else (a, _unattributed(ctx, b))
-    if a.symbol and a.symbol == b.symbol:
+    if a.symbol and a.symbol == b.symbol and same:
         return _intragenic(ctx, a, b)
     productive = a.role is not None and b.role is not None and a.role != b.role
     five, three = (a, b) if not productive or a.role == "5" else (b, a)
@@ -571,7 +574,18 @@ def judge(ctx: FusionContext, a: Side, b: Side, rna: bool = False, frame: str = 
             continue
         call = _gene_call(ctx, k, p, productive, rna)
         options.append((RANK.get(call.status, 5), ctx.relevance(k.panel_gene), call, k))
-    options.sort(key=lambda o: (o[0], o[2].reason in DOUBTS, o[1], not o[2].routes))
+    # worst status first; at equal status a reading that names a rule or another
+    # sub-protocol before one that names none (else a route would sit in a caveat only),
+    # a firm reading before a doubtful one, then panel relevance
+    options.sort(
+        key=lambda o: (
+            o[0],
+            not (o[2].rule_id or o[2].routes),
+            o[2].reason in DOUBTS,
+            o[1],
+            not o[2].routes,
+        )
+    )
     _, _, call, key = options[0]
     for _, _, other, _ in options[1:]:
         if other.status in (Status.QUALIFYING, Status.REVIEW) or other.routes:
