@@ -740,7 +740,7 @@ def test_possible_germline_at_the_normal_thresholds(panel, rules, tmp_path):
         Status.REVIEW,
         "filtered:possible_germline",
     )
-    assert f.caveats == ("possibly germline: present in the matched normal (VAF 0.10, 3 reads)",)
+    assert f.caveats == ("possibly germline: present in the matched normal (VAF 0.100, 3 reads)",)
     assert f.normal_vaf == pytest.approx(0.1)
     assert f.vaf == pytest.approx(0.33, abs=1e-6)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import html as html_lib
 import json
+import re
 from typing import Any
 
 import pytest
@@ -95,6 +96,11 @@ def test_the_ic50_finding_is_a_row_of_variants_tsv(batch):
 def test_a_vaf_has_three_decimals_everywhere(batch):
     vafs = [r["vaf"] for _, rows, _ in batch.values() for r in rows if r["vaf"]]
     assert vafs and all(len(v.split(".")[1]) == 3 for v in vafs)
+    # and in the words: reasons, caveats, the page
+    for patient, (report, _, page) in batch.items():
+        for text in (json.dumps(report), page):
+            for value in re.findall(r"VAF:? (\d+\.\d+)", text):
+                assert len(value.split(".")[1]) == 3, (patient, value)
 
 
 def test_one_transcript_naming_per_panel_gene(batch):

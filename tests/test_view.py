@@ -288,7 +288,7 @@ def test_rna_fusion_without_a_frame_verdict_says_so():
 
 
 def test_germline_section_holds_predisposition_genes_with_normal_evidence_only():
-    caveat = "possibly germline: present in the matched normal (VAF 0.47, 27 reads)"
+    caveat = "possibly germline: present in the matched normal (VAF 0.474, 27 reads)"
     findings = [
         {"gene": "PTPN11", "label": "PTPN11 p.Asp61Asn", "caveats": [caveat]},
         {"gene": "BCL2", "label": "BCL2 p.Gly101Val", "caveats": [caveat]},

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from .alleles import trim_alleles
 from .annotate import TRUNCATING, pick_annotation
 from .models import (
+    VAF_DIGITS,
     FileAccounting,
     Finding,
     SampleResult,
@@ -315,8 +316,8 @@ class Classifier:
             found.append(
                 (
                     "possible_germline",
-                    f"possibly germline: present in the matched normal (VAF {normal.vaf:.2f}, "
-                    f"{normal.alt_reads} reads)",
+                    "possibly germline: present in the matched normal "
+                    f"(VAF {normal.vaf:.{VAF_DIGITS}f}, {normal.alt_reads} reads)",
                 )
             )
         t = variant.tumor

@@ -10,6 +10,9 @@ from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
+# One rounding of a VAF wherever it is written (reasons, caveats, report.html, variants.tsv).
+VAF_DIGITS = 3
+
 
 class Status(StrEnum):
     """What a panel record means for sub-protocol B (SPEC §6)."""

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..models import VAF_DIGITS
+
 # Reasons that inform but do not decide: shown on a notes line, not in the "Why" list.
 INFORMATIONAL = (
     re.compile(r"^no ex vivo dasatinib IC50 given$"),
@@ -233,7 +235,6 @@ def _source(
 
 # ---------------------------------------------------------------- findings, as displayed
 
-VAF_DIGITS = 3  # one rounding of a VAF in every format (report.html, variants.tsv)
 # Genes of the RASopathies and related cancer-predisposition syndromes in the panel: a
 # finding with normal-sample evidence there may be constitutional (Noonan syndrome, NF1,
 # CBL syndrome): the report shows it apart and suggests a germline test.
