@@ -172,3 +172,11 @@ def test_summary_pdf_is_a4_and_repeats_the_table_header(site):
         assert (round(float(box.width), 2), round(float(box.height), 2)) == A4
     text = " ".join(pdf.pages[0].extract_text().split())
     assert "Batch overview" in text and "Why (one line)" in text
+
+
+def test_pdfs_can_be_made_here():
+    """The default run prints PDFs: on this machine WeasyPrint and Pango load (else the
+    workflow stops before any job, naming the packages to install or `pdf: false`)."""
+    from mapk_filter.reports.pdf import pdf_problem
+
+    assert pdf_problem() is None

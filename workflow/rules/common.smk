@@ -157,5 +157,12 @@ def filter_options():
     return " ".join(options)
 
 
-# config `pdf: false` turns the A4 PDFs off (report.pdf per patient, summary.pdf).
+# config `pdf: false` turns the A4 PDFs off (report.pdf per patient, summary.pdf). When they
+# are on but cannot be made here, say so before any job runs.
 PDF = ["report.pdf"] if config["pdf"] else []
+if config["pdf"]:
+    from mapk_filter.reports.pdf import pdf_problem
+
+    PDF_PROBLEM = pdf_problem()
+    if PDF_PROBLEM:
+        raise WorkflowError(f"mapk-filter: {PDF_PROBLEM}")

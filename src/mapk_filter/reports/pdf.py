@@ -18,6 +18,20 @@ logging.getLogger("fontTools").setLevel(logging.ERROR)
 A4_POINTS = (595.28, 841.89)  # ISO 216 A4 in PostScript points (210 x 297 mm)
 
 
+def pdf_problem() -> str | None:
+    """Why PDFs cannot be made on this machine, or None. WeasyPrint needs the Pango library
+    (Debian: libpango-1.0-0 and libpangoft2-1.0-0, present on most systems)."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as exc:
+        return (
+            f"PDF output needs WeasyPrint and the Pango library ({exc}); install Pango "
+            "(Debian/Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0) or set "
+            "`pdf: false` in the config"
+        )
+    return None
+
+
 def write_pdf(html: str, out: Path, base: Path | None = None) -> None:
     """Write ``html`` as an A4 PDF at ``out``: atomically (a killed run never leaves half a
     PDF under the final name) and with the mode the umask gives a new file."""
