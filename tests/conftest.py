@@ -32,3 +32,15 @@ def rules():
     from mapk_filter.rules import load_rules
 
     return load_rules()
+
+
+# Under mutation testing (mutmut sets MUTANT_UNDER_TEST and stops at the first failure), run
+# the focused unit tests first and the modules whose fixtures decide the whole example batch
+# last: a killed mutant then costs seconds, not the whole suite. Plain runs keep file order.
+SLOW_FIXTURE_MODULES = ("test_golden.py", "test_build_inference.py", "test_properties.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not os.environ.get("MUTANT_UNDER_TEST"):
+        return
+    items.sort(key=lambda item: item.path.name in SLOW_FIXTURE_MODULES)

@@ -20,6 +20,10 @@ from mapk_filter.reports.batch import MATRIX_ROWS, alteration_matrix, batch_fact
 PATIENTS = ["P06", "P07", "P13", "P14", "P19"]
 
 
+# report rendering, already pinned for decisions by test_golden: left out of mutation runs
+pytestmark = pytest.mark.reports
+
+
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory) -> dict[str, Path]:
     return decide_example_batch(tmp_path_factory.mktemp("overview"), PATIENTS)

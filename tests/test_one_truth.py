@@ -15,6 +15,9 @@ from helpers import decide_example_batch
 
 from mapk_filter.reports.html import render_patient
 
+# report rendering, already pinned for decisions by test_golden: left out of mutation runs
+pytestmark = pytest.mark.reports
+
 PATIENTS = [f"P{n:02d}" for n in range(1, 35)]
 
 
