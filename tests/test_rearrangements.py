@@ -191,7 +191,8 @@ def test_out_of_frame_listed_fusion_is_review_with_the_frame_named(name, listed_
     in_frame, *others = findings
     assert (in_frame.status, in_frame.rule_id) == (Status.QUALIFYING, listed_rule)
     assert in_frame.classification.endswith("reading frame in-frame")
-    assert others
+    assert in_frame.frame == "in-frame"  # the report's Evidence column shows it
+    assert others and all(f.frame not in ("", "in-frame") for f in others)
     for finding in others:
         assert (finding.status, finding.reason, finding.rule_id) == (
             Status.REVIEW,
@@ -373,7 +374,42 @@ def test_a_5_prime_side_beyond_a_genes_5_prime_end_is_not_that_gene(panel, rules
     finding = interpret_junction(junction, panel, load_genome_genes(), rules, "GRCh38")
     assert finding.status == Status.REVIEW, finding.classification
     assert finding.reason == "partner_contributes_no_exon"
-    assert "CRLF2 contributes no exon" in finding.classification
+    assert (
+        "the breakpoint lies 5.0 kb 5' of CRLF2 and the side joined is the sequence further "
+        "5': CRLF2 contributes no exon, so no CRLF2 fusion protein can be made from this "
+        "junction as called"
+    ) in finding.classification
+
+
+def test_a_5_prime_partner_outside_the_panel_is_a_partner_like_any_gene(panel, rules):
+    """ZMIZ1 (not a panel gene; + strand) cut mid-gene and joined to ABL1 intron 1: the
+    panel need not know the 5' partner for a listed ZMIZ1::ABL1 fusion."""
+    from mapk_filter.readers.structural import DOWNSTREAM, UPSTREAM, Junction
+    from mapk_filter.structural import interpret_junction
+
+    genes = load_genome_genes()
+    assert "ZMIZ1" not in panel.genes
+    ((zmiz1_start, zmiz1_end),) = [g.spans["GRCh38"] for g in genes.by_symbol("ZMIZ1")]
+    (e2,) = [e.spans["GRCh38"] for e in panel.exons if e.gene == "ABL1" and e.number == 2]
+    junction = Junction(
+        "10",
+        (zmiz1_start + zmiz1_end) // 2,
+        UPSTREAM,
+        "9",
+        e2[0] - 1000,
+        DOWNSTREAM,
+        "BND",
+        ("r1",),
+        (1,),
+        40,
+        ("PASS",),
+    )
+    finding = interpret_junction(junction, panel, genes, rules, "GRCh38")
+    assert (finding.status, finding.rule_id, finding.partner_genes) == (
+        Status.QUALIFYING,
+        "B-L1",
+        ("ZMIZ1", "ABL1"),
+    )
 
 
 def test_a_par1_gene_joined_across_x_and_y_is_a_rearrangement_not_intragenic(panel, rules):
