@@ -40,6 +40,7 @@ from ..errors import InputError
 from ..models import SampleEvidence, SmallVariant, TranscriptAnnotation
 from ..normalise import left_align
 from ..panel import Panel, normalise_chrom
+from ..progress import EVERY, Meter
 from ..settings import Reference
 from .evidence import extractor_for
 from .integrity import (
@@ -478,9 +479,12 @@ def _scan_records(
     declared = set(scan.facts.contigs)
     undeclared: dict[str, int] = {}
     has_samples = bool(scan.facts.samples)
+    meter = Meter(scan.path.name)
     for record in _records(vcf, regions, scan.path):
         scan.records_read += 1
         number = scan.records_read
+        if not number % EVERY:
+            meter.update(number)
         record_alts = record.ALT
         if not record_alts:
             raise InputError(path, "record has no ALT allele", number)
@@ -546,6 +550,7 @@ def _scan_records(
                     genes,
                 )
             )
+    meter.done(scan.records_read)
     for chrom, number in undeclared.items():
         scan.notes.append(
             f"contig {chrom} (first at record {number}) is not declared in the header's "
