@@ -109,6 +109,16 @@ class SmallVariant:
         )
 
 
+class Kind(StrEnum):
+    """What a sample-sheet row's file holds (the sheet's `kind` column)."""
+
+    SMALL_VARIANTS = "small_variants"
+    STRUCTURAL_VARIANTS = "structural_variants"
+    COPY_NUMBER = "copy_number"
+    RNA_FUSIONS = "rna_fusions"
+    COVERAGE = "coverage"
+
+
 @cache
 def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))

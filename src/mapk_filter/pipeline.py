@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from .classify import classify_scan
 from .decide import decide
 from .errors import InputError, MapkFilterError, SheetError
 from .exclusion import classify_coverage_file
-from .models import FileAccounting, SampleResult
+from .models import FileAccounting, Kind, SampleResult
 from .panel import Panel, load_panel
 from .provenance import provenance
 from .readers.small import read_small_variants
@@ -80,56 +81,18 @@ def classify_sample(
         if not row.path.is_file():
             raise InputError(str(row.path), "file not found")
         sha256 = sha256_file(row.path)
-        if row.kind in ("structural_variants", "rna_fusions"):
-            result = classify_structural_file(
-                row.path,
-                panel,
-                rules,
-                build,
-                sample_id=row.sample_id,
-                patient_id=row.patient_id,
-                sha256=sha256,
-                tumor_name=row.tumor_name,
-                normal_name=row.normal_name,
-                min_supporting_reads=filters.min_supporting_reads,
-                kind=row.kind,
-                pass_filters=frozenset(filters.pass_filters),
-                germline_min_normal_reads=filters.germline_min_normal_alt_reads,
-            )
-        elif row.kind == "copy_number":
-            result = classify_copy_number_file(
-                row.path,
-                panel,
-                rules,
-                build,
-                sample_id=row.sample_id,
-                patient_id=row.patient_id,
-                sha256=sha256,
-                tumor_name=row.tumor_name,
-                pass_filters=frozenset(filters.pass_filters),
-            )
-        elif row.kind == "coverage":
-            result = classify_coverage_file(
-                row.path,
-                panel,
-                rules,
-                build,
-                sample_id=row.sample_id,
-                patient_id=row.patient_id,
-                sha256=sha256,
-                min_depth=filters.min_depth,
-            )
-        elif row.kind != "small_variants":
-            raise InputError(str(row.path), f"unknown kind '{row.kind}'")
-        else:
-            result = _classify_small(row, build, filters, reference, panel, rules, sha256)
+        try:
+            handler = HANDLERS[Kind(row.kind)]
+        except ValueError:
+            raise InputError(str(row.path), f"unknown kind '{row.kind}'") from None
+        result = handler(_Job(row, build, filters, reference, panel, rules, sha256))
     except (MapkFilterError, OSError) as exc:
         error = str(exc)
         result = _failed(row, build, error)
     except Exception as exc:  # a reader bug must cost one file, never the batch
         error = f"{row.path}: could not be read ({type(exc).__name__}: {exc}); please report"
         result = _failed(row, build, error)
-    if result.kind != "small_variants" and not error:
+    if result.kind != Kind.SMALL_VARIANTS and not error:
         # Other kinds: their readers check the sheet's (or default) build against the
         # header (check_build); the evidence recorded is the sheet's declaration or none.
         result = replace(result, build_evidence="sheet" if row.genome_build else "default")
@@ -140,11 +103,88 @@ def classify_sample(
             else "no records in file: it was read, and holds nothing to assess"
         )
         result = replace(result, notes=(*result.notes, note))
-    if row.genome_build is None and result.kind != "small_variants" and not error:
+    if row.genome_build is None and result.kind != Kind.SMALL_VARIANTS and not error:
         note = f"no genome_build in the sample sheet: {build} (the configured default) assumed"
         result = replace(result, notes=(*result.notes, note))
     write_json(out, result.to_dict())
     return result, error
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One sheet row to classify, with everything its interpreter needs."""
+
+    row: SampleRow
+    build: str
+    filters: Filters
+    reference: Reference
+    panel: Panel
+    rules: TrialRules
+    sha256: str
+
+
+def _structural(job: _Job) -> SampleResult:
+    row, filters = job.row, job.filters
+    return classify_structural_file(
+        row.path,
+        job.panel,
+        job.rules,
+        job.build,
+        sample_id=row.sample_id,
+        patient_id=row.patient_id,
+        sha256=job.sha256,
+        tumor_name=row.tumor_name,
+        normal_name=row.normal_name,
+        min_supporting_reads=filters.min_supporting_reads,
+        kind=row.kind,
+        pass_filters=frozenset(filters.pass_filters),
+        germline_min_normal_reads=filters.germline_min_normal_alt_reads,
+    )
+
+
+def _copy_number(job: _Job) -> SampleResult:
+    row = job.row
+    return classify_copy_number_file(
+        row.path,
+        job.panel,
+        job.rules,
+        job.build,
+        sample_id=row.sample_id,
+        patient_id=row.patient_id,
+        sha256=job.sha256,
+        tumor_name=row.tumor_name,
+        pass_filters=frozenset(job.filters.pass_filters),
+    )
+
+
+def _coverage(job: _Job) -> SampleResult:
+    row = job.row
+    return classify_coverage_file(
+        row.path,
+        job.panel,
+        job.rules,
+        job.build,
+        sample_id=row.sample_id,
+        patient_id=row.patient_id,
+        sha256=job.sha256,
+        min_depth=job.filters.min_depth,
+    )
+
+
+def _small(job: _Job) -> SampleResult:
+    return _classify_small(
+        job.row, job.build, job.filters, job.reference, job.panel, job.rules, job.sha256
+    )
+
+
+# The one place that maps a sheet kind to its reader and interpreter.
+HANDLERS: dict[Kind, Callable[[_Job], SampleResult]] = {
+    Kind.SMALL_VARIANTS: _small,
+    Kind.STRUCTURAL_VARIANTS: _structural,
+    Kind.RNA_FUSIONS: _structural,
+    Kind.COPY_NUMBER: _copy_number,
+    Kind.COVERAGE: _coverage,
+}
 
 
 def _classify_small(
