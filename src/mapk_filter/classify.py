@@ -26,7 +26,6 @@ from .rules import TrialRules, VariantRule
 from .settings import Filters
 
 SYNONYMOUS = frozenset({"synonymous_variant", "stop_retained_variant"})
-RULE_STATUSES = frozenset({Status.QUALIFYING, Status.REVIEW, Status.EXCLUSION})
 
 
 def alteration_type(ref: str, alt: str) -> str:

@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from .exclusion import ExclusionAssessment, assess_exclusion
-from .models import CriterionStatus, Decision, Finding, SampleResult, Status
+from .models import RULE_STATUSES, CriterionStatus, Decision, Finding, SampleResult, Status
 from .rules import ClinicalCriterion, TrialRules
 from .sheets import Patient
 from .timepoints import Timepoint, serial_view
 
-_RULE_STATUSES = (Status.QUALIFYING, Status.REVIEW, Status.EXCLUSION)
 # Reasons that say input could not be used (assessment "incomplete").
 INPUT_PROBLEM_PREFIXES = (
     "exclusion (",
@@ -83,7 +82,7 @@ class PatientDecision:
 
     @property
     def decisive_findings(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if _effective(f) in _RULE_STATUSES)
+        return tuple(f for f in self.findings if _effective(f) in RULE_STATUSES)
 
 
 def _effective(finding: Finding) -> Status:

@@ -26,6 +26,10 @@ class Status(StrEnum):
     FILTERED = "filtered"  # failed a QC filter; ``reason`` says which
 
 
+# The statuses a trial rule gives (as against vus, benign, filtered).
+RULE_STATUSES = frozenset({Status.QUALIFYING, Status.REVIEW, Status.EXCLUSION})
+
+
 class CriterionStatus(StrEnum):
     MET = "met"
     NOT_MET = "not_met"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,16 +44,6 @@ class Filters:
     benign_population_af: float = 0.01  # gnomAD AF at or above: common polymorphism
     min_supporting_reads: int = 5  # split + spanning reads for a listed fusion
 
-    def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "pass_filters": list(self.pass_filters)}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Filters:
-        known = {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
-        if "pass_filters" in known:
-            known["pass_filters"] = tuple(known["pass_filters"])
-        return cls(**known)
-
 
 @dataclass(frozen=True)
 class Reference:
@@ -65,10 +55,3 @@ class Reference:
     @property
     def can_annotate(self) -> bool:
         return self.fasta is not None and self.gff3 is not None
-
-
-@dataclass(frozen=True)
-class Settings:
-    filters: Filters = field(default_factory=Filters)
-    reference: Reference = field(default_factory=Reference)
-    default_build: str = "GRCh38"

@@ -20,12 +20,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from .models import Finding, SampleResult, Status
+from .models import RULE_STATUSES, Finding, SampleResult, Status
 
 _NAME = re.compile(
     r"^(?:(diagnosis|dx|initial[_ -]?diagnosis)|(refractory)|(?:relapse|rel)[ _-]?(\d*))$"
 )
-RULE_STATUSES = (Status.QUALIFYING, Status.REVIEW, Status.EXCLUSION)
 # Which files can show the same finding: a fusion in DNA at diagnosis and in RNA at relapse.
 KIND_GROUPS = {
     "small_variants": "small_variants",

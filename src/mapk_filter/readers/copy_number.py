@@ -53,7 +53,6 @@ from .vcf_header import (
     unreadable_as_input_error,
 )
 
-CNV_SVTYPES = frozenset({"CNV", "DUP", "AMP", "GAIN", "DEL", "LOSS", "DUP:TANDEM"})
 _LOG2_KEYS = ("FOLD_CHANGE_LOG", "LOG2", "LOG2R", "L2R", "LOG2_COPY_RATIO", "SM")
 
 
