@@ -8,7 +8,7 @@ from pathlib import Path
 from .breakpoints import KinaseDomain, load_kinase_domains
 from .errors import DataError
 from .panel import load_panel
-from .panel_checks import kinase_domain_problems, kinase_domain_summary
+from .panel_checks import kinase_domain_problems, kinase_domain_summary, panel_problems
 from .resources import gene_lists_dir
 from .rules import ClinicalCriterion, ListedRule, TrialRules, VariantRule, load_rules
 
@@ -28,7 +28,7 @@ def check_data(panel_dir: Path | None, rules_path: Path | None) -> tuple[list[st
         domains: dict[str, KinaseDomain] = load_kinase_domains(kinase_path)
     except (DataError, OSError) as exc:
         return [str(exc)], "could not load the data files"
-    problems = list(panel.problems())
+    problems = panel_problems(panel)
     problems += kinase_domain_problems(panel, domains)
     for gene in sorted(rules.genes() - set(panel.genes)):
         problems.append(f"rules name gene {gene}, which is not in the panel")

@@ -310,17 +310,6 @@ class Panel:
             return None
         return self._by_protein.get((gene, short))
 
-    def problems(self) -> list[str]:
-        """Everything wrong with the tables, as messages; an empty list means valid."""
-        from .panel_checks import exon_problems, gene_problems, hotspot_problems
-
-        return [
-            *self.load_problems,
-            *gene_problems(self),
-            *exon_problems(self),
-            *hotspot_problems(self),
-        ]
-
 
 # --------------------------------------------------------------------------- loading
 

@@ -1,4 +1,4 @@
-"""Validation of the panel tables (``Panel.problems``): every rule a reviewed data change
+"""Validation of the panel tables (``panel_problems``): every rule a reviewed data change
 must keep, as readable messages naming the gene, exon or hotspot row."""
 
 from __future__ import annotations
@@ -20,6 +20,16 @@ from .panel import (
 
 if TYPE_CHECKING:
     from .breakpoints import KinaseDomain
+
+
+def panel_problems(panel: Panel) -> list[str]:
+    """Everything wrong with the panel tables, as messages; an empty list means valid."""
+    return [
+        *panel.load_problems,
+        *gene_problems(panel),
+        *exon_problems(panel),
+        *hotspot_problems(panel),
+    ]
 
 
 def _span_problems(what: str, spans: dict[str, tuple[int, int]]) -> Iterator[str]:
