@@ -158,9 +158,10 @@ def filter_options():
 
 
 # config `pdf: false` turns the A4 PDFs off (report.pdf per patient, summary.pdf). When they
-# are on but cannot be made here, say so before any job runs.
+# are on but cannot be made here, say so before any job runs (checked once, by the main
+# process: a cluster job that parses the Snakefile again does not import WeasyPrint).
 PDF = ["report.pdf"] if config["pdf"] else []
-if config["pdf"]:
+if config["pdf"] and workflow.is_main_process:
     from mapk_filter.reports.pdf import pdf_problem
 
     PDF_PROBLEM = pdf_problem()

@@ -9,6 +9,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from .view import value_text
+
 SUMMARY_COLUMNS = (
     "patient_id",
     "decision",
@@ -61,7 +63,7 @@ def summary_row(report: dict[str, Any], report_path: Path, relative_to: Path) ->
         "key_findings": "; ".join(findings),
         "other_subprotocols": "; ".join(r["subprotocol"] for r in report["other_subprotocols"]),
         "criteria_not_met": "; ".join(
-            f"{c['name']} ({_value(c['value'])})"
+            f"{c['name']} ({value_text(c['value'])})"
             for c in report["clinical"]
             if c["status"] == "not_met"
         ),
@@ -75,12 +77,6 @@ def summary_row(report: dict[str, Any], report_path: Path, relative_to: Path) ->
         "report": link,
         "link": link,
     }
-
-
-def _value(value: object) -> str:
-    if value is None:
-        return "no value"
-    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def error_row(patient: str, problems: list[str]) -> dict[str, Any]:

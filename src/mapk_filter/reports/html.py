@@ -8,30 +8,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from .view import GLYPHS, SUBPROTOCOL_DRUGS
-
-DECISION_LABELS = {
-    "candidate": "Candidate for sub-protocol B",
-    "review": "Board review needed",
-    "not_candidate": "Not a candidate for sub-protocol B",
-}
-
-
-def _value(value: object) -> str:
-    """A clinical value as people write it: 9 not 9.0, a dash when missing."""
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
-DECISION_WORDS = {
-    "candidate": "CANDIDATE",
-    "review": "REVIEW",
-    "not_candidate": "NOT A CANDIDATE",
-    "not_assessed": "NOT ASSESSED",
-}
+from .batch import DECISIONS
+from .view import DECISION_WORDS, SUBPROTOCOL_DRUGS, value_text
 
 
 def _wrap(text: object) -> Markup:
@@ -49,14 +27,11 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["pct"] = lambda v: "" if v is None else f"{100 * float(v):.1f}%"
-    env.filters["value"] = _value
+    env.filters["value"] = lambda v: value_text(v, missing="—")
     env.filters["wrap"] = _wrap
-    env.globals["decision_label"] = DECISION_LABELS
     env.globals["decision_word"] = DECISION_WORDS
-    env.globals["decision_rank"] = {"candidate": 1, "review": 2, "not_candidate": 3}
+    env.globals["decision_rank"] = {d: rank for rank, d in enumerate(DECISIONS, start=1)}
     env.globals["drugs"] = SUBPROTOCOL_DRUGS
-    env.globals["glyphs"] = GLYPHS
     return env
 
 

@@ -82,7 +82,10 @@ def _reported(finding: Finding) -> bool:
 OTHER_RECORDS_SHOWN = 2000  # non-decisive panel records listed in report.json (all are in TSV)
 
 
+@cache
 def _kinase_words() -> dict[str, str]:
+    """gene -> its kinase-domain exons and source, as the report and variants.tsv say them
+    (read once per process: both outputs of every patient use it)."""
     words = {}
     for gene, d in load_kinase_domains().items():
         residues = f" residues {d.residues[0]}-{d.residues[1]}" if d.residues else ""

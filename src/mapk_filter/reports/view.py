@@ -9,6 +9,7 @@ report.json carries all of it; the HTML, the PDF and the batch overview only ren
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any
 
 from ..models import VAF_DIGITS
@@ -19,6 +20,12 @@ INFORMATIONAL = (
     re.compile(r"^ex vivo dasatinib IC50 .* is not below .*$"),
 )
 GLYPHS = {"met": "✓", "not_met": "✗", "unknown": "?", "none": "-"}
+DECISION_WORDS = {
+    "candidate": "CANDIDATE",
+    "review": "REVIEW",
+    "not_candidate": "NOT A CANDIDATE",
+    "not_assessed": "NOT ASSESSED",
+}
 WORDS = {"met": "met", "not_met": "not met", "unknown": "unknown", "none": "none"}
 SUBPROTOCOL_DRUGS = {"C": "ruxolitinib", "D": "trametinib"}
 # The doubt about a listed finding in a few words, by reason code.
@@ -58,6 +65,28 @@ def _rule(finding: dict[str, Any]) -> str:
     return f" ({finding['rule_id']})" if finding.get("rule_id") else ""
 
 
+def value_text(value: object, missing: str = "no value") -> str:
+    """A clinical value as people write it: 9 not 9.0, ``missing`` when there is none."""
+    if value is None:
+        return missing
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _named(findings: list[dict[str, Any]]) -> str:
+    """ "NUP214::ABL1 fusion (B-L1); KRAS p.Gly12Asp (B-R1)" """
+    return "; ".join(f"{short_label(f)}{_rule(f)}" for f in findings)
+
+
+def _doubtful(findings: list[dict[str, Any]], listed_ids: Collection[str]) -> list[dict[str, Any]]:
+    """Findings a listed rule names, or that would qualify, but that are not clean."""
+    return [
+        f
+        for f in findings
+        if f["status"] != "qualifying"
+        and (_effective(f) == "qualifying" or f.get("rule_id") in listed_ids)
+    ]
+
+
 def short_label(finding: dict[str, Any]) -> str:
     """A finding in a few words: "NUP214::ABL1 fusion", "KRAS p.Gly12Asp"."""
     if finding.get("label"):
@@ -83,53 +112,39 @@ def _routes(report: dict[str, Any]) -> str:
 def banner(report: dict[str, Any], listed_ids: set[str]) -> str:
     """The decision in one line, with what it rests on."""
     decision = report["decision"]
+    head = f"{DECISION_WORDS[decision]} — "
     findings = report["findings"]
     listed = [f for f in findings if f["status"] == "qualifying"]
     excluded = [f for f in findings if f["status"] == "exclusion"]
     not_met = [c for c in report["clinical"] if c["status"] == "not_met"]
     unknown = [c for c in report["clinical"] if c["status"] == "unknown"]
     if decision == "candidate":
-        what = "; ".join(f"{short_label(f)}{_rule(f)}" for f in listed)
-        return f"CANDIDATE — {what}"
+        return head + _named(listed)
     if decision == "not_candidate":
         if excluded:
-            what = "; ".join(f"{short_label(f)}{_rule(f)}" for f in excluded)
             tail = "; would otherwise qualify" if listed else ""
-            return f"NOT A CANDIDATE — {what}{tail}"
+            return head + _named(excluded) + tail
         if not_met:
-            what = "; ".join(f"{c['name']} not met ({c['value']})" for c in not_met)
-            return f"NOT A CANDIDATE — {what}"
-        return f"NOT A CANDIDATE — no qualifying or reviewable finding{_routes(report)}"
+            return head + "; ".join(f"{c['name']} not met ({c['value']})" for c in not_met)
+        return head + f"no qualifying or reviewable finding{_routes(report)}"
     if report.get("assessment") == "incomplete":
         problems = report.get("input_problems") or []
         what = f" ({_headline(problems[0])})" if problems else ""
-        return f"REVIEW — input incomplete{what}: fix and re-run"
-    doubts = [
-        f for f in findings if _effective(f) == "qualifying" or f.get("rule_id") in listed_ids
-    ]
-    doubts = [f for f in doubts if f["status"] != "qualifying"]
+        return head + f"input incomplete{what}: fix and re-run"
+    doubts = _doubtful(findings, listed_ids)
     if listed and unknown:
-        what = "; ".join(f"{short_label(f)}{_rule(f)}" for f in listed)
-        return f"REVIEW — {what}; {', '.join(c['name'] for c in unknown)}: unknown"
+        return head + f"{_named(listed)}; {', '.join(c['name'] for c in unknown)}: unknown"
     if doubts:
         f = doubts[0]
         why = DOUBTS.get(f["reason"]) or (f["caveats"][0] if f.get("caveats") else "to confirm")
-        return f"REVIEW — possible {short_label(f)}{_rule(f)}: {why}"
+        return head + f"possible {_named([f])}: {why}"
     review = [f for f in findings if _effective(f) == "review"]
     if review:
-        f = review[0]
-        return f"REVIEW — {short_label(f)}{_rule(f)} for sponsor review{_routes(report)}"
+        return head + f"{_named(review[:1])} for sponsor review{_routes(report)}"
     if listed:
-        return f"REVIEW — {short_label(listed[0])}{_rule(listed[0])}: see the reasons"
+        return head + f"{_named(listed[:1])}: see the reasons"
     first = split_reasons(report["reasons"])[0]
-    return f"REVIEW — {first[0] if first else 'see the reasons'}"
-
-
-def _status_of(criteria: list[dict[str, Any]]) -> str:
-    statuses = {c["status"] for c in criteria}
-    if "not_met" in statuses:
-        return "not_met"
-    return "unknown" if "unknown" in statuses else "met"
+    return head + (first[0] if first else "see the reasons")
 
 
 def checklist(report: dict[str, Any], rules: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
@@ -152,31 +167,21 @@ def checklist(report: dict[str, Any], rules: dict[str, dict[str, str]]) -> list[
         )
 
     for c in report["clinical"]:
-        value = c["value"]
-        value = (
-            "no value"
-            if value is None
-            else f"{value:g}"
-            if isinstance(value, float)
-            else str(value)
+        row(
+            c["name"],
+            c["id"],
+            c["expected"],
+            value_text(c["value"]),
+            c["status"],
+            _source(rules, c["id"], c),
         )
-        row(c["name"], c["id"], c["expected"], value, c["status"], _source(rules, c["id"], c))
     findings = report["findings"]
     listed_ids = [rid for rid, r in rules.items() if r.get("kind") == "listed"]
     clean = [f for f in findings if f["status"] == "qualifying"]
-    doubtful = [
-        f
-        for f in findings
-        if f["status"] != "qualifying"
-        and (_effective(f) == "qualifying" or f.get("rule_id") in listed_ids)
-    ]
-    actual = "; ".join(f"{short_label(f)}{_rule(f)}" for f in clean)
+    doubtful = _doubtful(findings, listed_ids)
+    actual = _named(clean)
     if doubtful:
-        actual += (
-            ("; " if actual else "")
-            + "to confirm: "
-            + "; ".join(f"{short_label(f)}{_rule(f)}" for f in doubtful)
-        )
+        actual += ("; " if actual else "") + "to confirm: " + _named(doubtful)
     row(
         "Listed alteration",
         " ".join(listed_ids) if listed_ids else "B-L",
@@ -210,7 +215,7 @@ def checklist(report: dict[str, Any], rules: dict[str, dict[str, str]]) -> list[
         "Sponsor-review findings",
         "B-R",
         "none, or sponsor review",
-        "; ".join(f"{short_label(f)}{_rule(f)}" for f in review) or "none",
+        _named(review) or "none",
         "unknown" if review else "none",
         "NCT05751044 inclusion 6 (including but not limited to)",
     )
