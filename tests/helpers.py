@@ -11,8 +11,12 @@ from mapk_filter.panel import Panel
 from mapk_filter.readers.small import SmallVariantScan
 from mapk_filter.rules import TrialRules
 from mapk_filter.settings import Filters
+from mapk_filter.sheets import Patient
 
 REPO = Path(__file__).resolve().parents[1]
+# A patient who meets every clinical criterion and gave no ex vivo IC50: whatever decides
+# is the molecular evidence.
+ELIGIBLE = Patient("X1", 9, 11, "B-ALL", "relapse", None, "no", 80)
 # The header lines of a minimal Mutect2 small-variant VCF (GT:AD:DP), before contigs.
 MUTECT2_HEADER = (
     "##fileformat=VCFv4.2",

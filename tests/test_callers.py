@@ -10,17 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import ELIGIBLE as PATIENT
 from helpers import classified
 
 from mapk_filter.decide import decide
 from mapk_filter.errors import InputError
 from mapk_filter.models import Decision, Status
 from mapk_filter.readers.small import read_small_variants
-from mapk_filter.sheets import Patient
 
 CALLERS = Path(__file__).resolve().parent / "data" / "callers"
 FILES = sorted(CALLERS.glob("*.vcf"))
-PATIENT = Patient("X1", 9, 11, "B-ALL", "relapse", None, "no", 80)
 
 
 def test_the_matrix_covers_every_caller_both_builds_and_all_annotations():

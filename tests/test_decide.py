@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 import pytest
+from helpers import ELIGIBLE
 
 from mapk_filter.decide import decide, judge
 from mapk_filter.models import (
@@ -12,18 +13,6 @@ from mapk_filter.models import (
     Finding,
     SampleResult,
     Status,
-)
-from mapk_filter.sheets import Patient
-
-ELIGIBLE = Patient(
-    patient_id="X1",
-    age_at_diagnosis_years=9,
-    age_at_screening_years=11,
-    diagnosis="B-ALL",
-    disease_status="relapse",
-    dasatinib_ic50_nM=None,
-    prior_dasatinib_venetoclax="no",
-    performance_score=80,
 )
 
 

@@ -11,21 +11,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from helpers import ELIGIBLE
+
 from mapk_filter.decide import decide
 from mapk_filter.models import Decision, FileAccounting, Finding, SampleResult, Status
 from mapk_filter.rules import load_rules, trial_rules_path
-from mapk_filter.sheets import Patient
-
-ELIGIBLE = Patient(
-    patient_id="X1",
-    age_at_diagnosis_years=9,
-    age_at_screening_years=11,
-    diagnosis="B-ALL",
-    disease_status="relapse",
-    dasatinib_ic50_nM=None,
-    prior_dasatinib_venetoclax="no",
-    performance_score=80,
-)
 
 
 def finding(

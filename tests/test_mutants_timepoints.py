@@ -20,11 +20,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import ELIGIBLE as PATIENT
 from helpers import MUTECT2_HEADER, classify_from_sheet
 
 from mapk_filter.decide import decide
 from mapk_filter.models import Decision, Finding, SampleResult, Status
-from mapk_filter.sheets import Patient
 from mapk_filter.timepoints import Order, Timepoint, order_samples
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -33,7 +33,6 @@ ETV6_ABL1 = DATA / "sv_manta_etv6_abl1.vcf"  # B-L1, 11 + 8 reads
 ETV6_ABL1_NO_SUPPORT = DATA / "rearrangements" / "sv_sites_only_etv6_abl1_no_support.vcf"
 OTHER_SV = DATA / "sv_manta_pdgfrb_past_kinase.vcf"  # an SV file without ETV6::ABL1
 GRCH38_LENGTHS = (("1", 248956422), ("12", 133275309))  # the chromosomes of KRAS and NRAS
-PATIENT = Patient("X1", 9, 11, "B-ALL", "relapse", None, "no", 80)
 HEADER = "patient_id\tsample_id\tkind\tpath\ttumor_name\ttimepoint\tcollection_date\n"
 FILES_NOT_ORDERED = (
     "give every file a collection_date (YYYY-MM-DD), or none and timepoints diagnosis, "

@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+from helpers import ELIGIBLE as PATIENT
 from helpers import REPO, classified
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,7 +24,7 @@ from mapk_filter.errors import MapkFilterError
 from mapk_filter.panel import load_panel
 from mapk_filter.readers.small import read_small_variants
 from mapk_filter.rules import load_rules
-from mapk_filter.sheets import Patient, read_table
+from mapk_filter.sheets import read_table
 from mapk_filter.structural import classify_structural_file
 
 PANEL, RULES = load_panel(), load_rules()
@@ -35,7 +36,6 @@ SETTINGS = settings(
 )
 EXAMPLE = REPO / "resources" / "example_batch" / "P01_mutect2.vcf"
 HEADER = [ln for ln in EXAMPLE.read_text().splitlines() if ln.startswith("#")]
-PATIENT = Patient("X1", 9, 11, "B-ALL", "relapse", None, "no", 80)
 HOTSPOTS = [h for h in PANEL.hotspots if "GRCh38" in h.loci]
 
 cell = st.text(

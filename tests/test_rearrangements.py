@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from helpers import clean_small_variants
+from helpers import ELIGIBLE, clean_small_variants
 
 from mapk_filter.decide import decide
 from mapk_filter.errors import InputError
@@ -25,7 +25,6 @@ from mapk_filter.readers.structural import (
     Junction,
     read_structural_variants,
 )
-from mapk_filter.sheets import Patient
 from mapk_filter.structural import classify_structural_file, interpret_junction
 
 DATA = Path(__file__).resolve().parent / "data" / "rearrangements"
@@ -286,9 +285,6 @@ def test_nf1_deletions_from_an_sv_file_are_review_and_name_d(panel, rules):
 
 
 # ----------------------------------------------------------------- several per file
-
-
-ELIGIBLE = Patient("X1", 9, 11, "B-ALL", "relapse", None, "no", 80)
 
 
 def decided(panel, rules, *results):

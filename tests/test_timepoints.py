@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from helpers import ELIGIBLE as PATIENT
 from helpers import classify_from_sheet
 
 from mapk_filter.decide import decide
@@ -25,7 +26,6 @@ DATA = Path(__file__).resolve().parent / "data"
 CLEAN_SMALL = Path(__file__).resolve().parents[1] / "resources/example_batch/P16_mutect2.vcf"
 ETV6_ABL1 = DATA / "sv_manta_etv6_abl1.vcf"  # B-L1, 11 + 8 reads
 OTHER_SV = DATA / "sv_manta_pdgfrb_past_kinase.vcf"  # an SV file without ETV6::ABL1
-PATIENT = Patient("X1", 9, 11, "B-ALL", "relapse", None, "no", 80)
 HEADER = "patient_id\tsample_id\tkind\tpath\ttumor_name\ttimepoint\tcollection_date\n"
 
 # (sample_id, kind, path, tumour, timepoint, collection_date)
