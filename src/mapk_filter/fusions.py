@@ -34,6 +34,8 @@ RANK = {Status.QUALIFYING: 0, Status.REVIEW: 1, Status.EXCLUSION: 2, Status.VUS:
 # its breakpoint base and everything 3' of it, so a DNA breakpoint closer to the exon than
 # ACCEPTOR_BP bases cuts the acceptor.
 ACCEPTOR_BP = 2
+# The words of a reciprocal junction's doubt; a QC-filtered reciprocal is known by them.
+RECIPROCAL_DOUBT = "not seen: confirm by RNA or FISH"
 # Calls that doubt a junction rather than read it: a forward reading of the same junction
 # (another gene's kinase fusion) is preferred to them.
 DOUBTS = frozenset(
@@ -392,7 +394,7 @@ def _kinase_call(ctx: FusionContext, k: Side, p: Side, productive: bool, rna: bo
         text = (
             f"{_name(k, p, productive)} junction: {symbol} is the 5' partner, the reciprocal "
             f"product of a {forward_name} rearrangement (breakpoint in {pos.where}); forward "
-            f"junction {forward_name} not seen: confirm by RNA or FISH"
+            f"junction {forward_name} {RECIPROCAL_DOUBT}"
         )
     else:
         reason = "orientation_cannot_make_fusion"

@@ -15,6 +15,7 @@ from pathlib import Path
 from .fusions import (
     DOUBTS,
     RANK,
+    RECIPROCAL_DOUBT,
     Call,
     FusionContext,
     Judgement,
@@ -32,8 +33,6 @@ from .readers.structural import UPSTREAM, Junction, SvEvent, read_structural_var
 from .rules import TrialRules
 
 PASS_FILTERS = frozenset({"PASS", "."})
-# The words of a reciprocal junction's doubt (fusions.py writes them).
-RECIPROCAL_DOUBT = "not seen: confirm by RNA or FISH"
 # A forward junction that answers a reciprocal's doubt: a listed or reviewable reading.
 FORWARD_STATUSES = frozenset({Status.QUALIFYING, Status.REVIEW})
 

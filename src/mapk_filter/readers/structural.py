@@ -271,18 +271,17 @@ def split_and_spanning(
     Manta SR / PR, DELLY RV / DV, SvABA SR / DR, INFO SR / SP (or PE, DR). None when the
     caller gives one number only (GRIDSS VF) or nothing."""
     formats = set(record.FORMAT or ()) if tumor is not None else set()
-    pairs: list[tuple[str, str, int]]
-    if tumor is not None and caller != "svaba" and {"PR", "SR"} <= formats:
-        pairs = [("SR", "PR", 1)]
-    elif tumor is not None and {"DV", "RV"} <= formats:
-        pairs = [("RV", "DV", 0)]
-    elif tumor is not None and caller == "svaba" and {"SR", "DR"} <= formats:
-        pairs = [("SR", "DR", 0)]
-    else:
-        pairs = []
-    for split_key, span_key, index in pairs:
-        split = format_numbers(record, split_key, tumor) if tumor is not None else None
-        span = format_numbers(record, span_key, tumor) if tumor is not None else None
+    keys: tuple[str, str, int] | None = None  # split key, spanning key, index of the alt count
+    if caller != "svaba" and {"PR", "SR"} <= formats:
+        keys = ("SR", "PR", 1)
+    elif {"DV", "RV"} <= formats:
+        keys = ("RV", "DV", 0)
+    elif caller == "svaba" and {"SR", "DR"} <= formats:
+        keys = ("SR", "DR", 0)
+    if keys is not None and tumor is not None:
+        split_key, span_key, index = keys
+        split = format_numbers(record, split_key, tumor)
+        span = format_numbers(record, span_key, tumor)
         if split is not None and span is not None and len(split) > index and len(span) > index:
             return int(split[index]), int(span[index])
     split_info = _info_num(record, INFO_SPLIT_KEY)
@@ -367,6 +366,7 @@ def _parse_record(
     pos2 = record.INFO.get("POS2")
     chr2 = record.INFO.get("CHR2")
     flags = frozenset(k for k in ("INV3", "INV5", "IMPRECISE") if record.INFO.get(k) is not None)
+    split_reads, spanning_reads = split_and_spanning(caller, record, tumor)
     return _Rec(
         number=number,
         id=record.ID or "",
@@ -379,8 +379,8 @@ def _parse_record(
         filters=tuple((record.FILTER or "PASS").split(";")),
         reads=supporting_reads(caller, record, tumor),
         normal_reads=None if normal is None else supporting_reads(caller, record, normal),
-        split_reads=split_and_spanning(caller, record, tumor)[0],
-        spanning_reads=split_and_spanning(caller, record, tumor)[1],
+        split_reads=split_reads,
+        spanning_reads=spanning_reads,
         imprecise="IMPRECISE" in flags,
         cipos=_ci(record, "CIPOS"),
         ciend=_ci(record, "CIEND"),
