@@ -3,7 +3,7 @@
 
 The interval is derived from the panel, never typed: BCL2 is on the minus strand and
 hotspots.tsv holds its venetoclax-resistance rows (G101V c.302, F104L c.310, F104C c.311 on
-GRCh38). ``codon_span`` (the project's codon arithmetic, classify.py) gives the genomic span
+GRCh38). ``codon_span`` (the project's codon arithmetic, targets.py) gives the genomic span
 of codon 101 and of codon 104 from each row's c. position; codons 101..104 (c.301..c.312)
 run from the lowest base of one to the highest of the other. Contig lengths come from
 resources/gene_lists/contig_lengths.tsv, exon spans from panel_exons.tsv.
@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pysam
 
-from mapk_filter.classify import codon_span
 from mapk_filter.panel import Panel, load_panel
 from mapk_filter.readers.coverage import BGZF_EOF
 from mapk_filter.readers.vcf_header import contig_lengths
+from mapk_filter.targets import codon_span
 
 OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "coverage"
 BUILD = "GRCh38"

@@ -52,7 +52,8 @@ def equivalents(path: Path) -> dict[str, str]:
 
 
 def module(name: str) -> str:
-    return name.split(".")[1]
+    """mapk_filter.interpret.small.xǁClassifierǁclassify__mutmut_3 -> interpret.small"""
+    return name.split(".x")[0].removeprefix("mapk_filter.")
 
 
 def main() -> int:
@@ -80,7 +81,7 @@ def main() -> int:
             counts[status] += 1
     stale = sorted(n for n in listed if statuses.get(n) != "survived")
     total: Counter[str] = Counter()
-    print(f"{'module':<14}{'mutants':>9}{'killed':>9}{'equiv.':>9}{'survived':>10}{'score':>9}")
+    print(f"{'module':<26}{'mutants':>9}{'killed':>9}{'equiv.':>9}{'survived':>10}{'score':>9}")
     for name in sorted(table):
         counts = table[name]
         total.update(counts)
@@ -106,7 +107,7 @@ def _score(counts: Counter[str]) -> float:
 
 def _line(name: str, counts: Counter[str]) -> str:
     return (
-        f"{name:<14}{counts['mutants']:>9}{counts['killed']:>9}{counts['equivalent']:>9}"
+        f"{name:<26}{counts['mutants']:>9}{counts['killed']:>9}{counts['equivalent']:>9}"
         f"{counts['survived']:>10}{100 * _score(counts):>8.1f}%"
     )
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import subprocess
+from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
-from mapk_filter.classify import classify_scan
-from mapk_filter.models import SampleResult
+from mapk_filter import interpret
+from mapk_filter.context import Context, Source
+from mapk_filter.models import Kind, SampleResult
 from mapk_filter.panel import Panel
 from mapk_filter.readers.small import SmallVariantScan
 from mapk_filter.rules import TrialRules
@@ -30,10 +33,44 @@ MUTECT2_HEADER = (
 def classified(
     scan: SmallVariantScan, panel: Panel, rules: TrialRules, patient_id: str = "p"
 ) -> SampleResult:
-    """classify_scan with default filters, as a test of one file needs it."""
-    return classify_scan(
-        scan, panel, rules, Filters(), sample_id="s", patient_id=patient_id, sha256=""
+    """The small-variant interpreter with default filters, as a test of one file needs it."""
+    source = Source(scan.path, "s", patient_id, Kind.SMALL_VARIANTS)
+    return interpret.small.interpret(scan, source, Context(panel, rules, scan.build))
+
+
+FILTER_NAMES = frozenset(f.name for f in fields(Filters))
+
+
+def classify_file(
+    path: Path,
+    panel: Panel,
+    rules: TrialRules,
+    build: str = "GRCh38",
+    *,
+    kind: str,
+    sample_id: str = "S1",
+    patient_id: str = "P1",
+    sha256: str = "0",
+    tumor_name: str | None = None,
+    normal_name: str | None = None,
+    **settings: Any,
+) -> SampleResult:
+    """Read and interpret one file of ``kind`` as the pipeline does; ``settings`` are
+    Filters fields (a set of pass_filters is taken in any order)."""
+    unknown = set(settings) - FILTER_NAMES
+    assert not unknown, f"not Filters fields: {unknown}"
+    if "pass_filters" in settings:
+        settings["pass_filters"] = tuple(sorted(settings["pass_filters"]))
+    source = Source(
+        path,
+        sample_id,
+        patient_id,
+        Kind(kind),
+        sha256,
+        tumor_name=tumor_name,
+        normal_name=normal_name,
     )
+    return interpret.classify(source, Context(panel, rules, build, Filters(**settings)))
 
 
 def workflow_command(workdir: Path, *extra: str, cores: int = 2) -> list[str]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import classify_file
 
-from mapk_filter.amplification import classify_copy_number_file, interpret_segment
+from mapk_filter.context import Context
 from mapk_filter.errors import InputError
+from mapk_filter.interpret.copy_number import interpret_segment
 from mapk_filter.models import Status
 from mapk_filter.readers.copy_number import Segment, read_copy_number
 
@@ -15,9 +17,7 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 def _classify(name, panel, rules, **kw):
-    return classify_copy_number_file(
-        DATA / name, panel, rules, "GRCh38", sample_id="S1", patient_id="P1", sha256="0", **kw
-    )
+    return classify_file(DATA / name, panel, rules, kind="copy_number", **kw)
 
 
 @pytest.mark.parametrize("name", ["cnv_cnvkit_abl1_amp.vcf", "cnvkit_abl1_amp.cns"])
@@ -112,7 +112,7 @@ def test_cns_accounting_counts_neutral_and_outside_segments(panel, rules):
 def test_broad_gain_is_not_taken_as_focal_amplification(panel, rules):
     abl1 = panel.genes["ABL1"].spans["GRCh38"]
     seg = Segment("9", abl1[0] - 20_000_000, abl1[1], 4.0, None, "INFO/CN", 1)
-    finding = interpret_segment(seg, panel, rules, "GRCh38")
+    finding = interpret_segment(seg, Context(panel, rules, "GRCh38"))
     assert finding is not None
     assert (finding.status, finding.would_be) == (Status.FILTERED, Status.QUALIFYING)
     assert finding.reason == "filtered:broad_segment"
@@ -120,7 +120,7 @@ def test_broad_gain_is_not_taken_as_focal_amplification(panel, rules):
 
 def test_segment_outside_panel_is_none(panel, rules):
     seg = Segment("2", 50_000_000, 50_400_000, 8.0, None, "INFO/CN", 1)
-    assert interpret_segment(seg, panel, rules, "GRCh38") is None
+    assert interpret_segment(seg, Context(panel, rules, "GRCh38")) is None
 
 
 def test_cnv_record_without_end_is_an_input_error(tmp_path):
@@ -164,9 +164,7 @@ def test_control_freec_style_vcf_with_copy_number_in_info(panel, rules, tmp_path
         )
         + "\n"
     )
-    result = classify_copy_number_file(
-        path, panel, rules, "GRCh38", sample_id="S1", patient_id="P1", sha256="0"
-    )
+    result = classify_file(path, panel, rules, kind="copy_number")
     (amp,) = result.findings
     assert (amp.status, amp.rule_id, amp.copy_number) == (Status.QUALIFYING, "B-L2", 5)
     assert "INFO/CN" in amp.genomic
@@ -176,9 +174,7 @@ REARR = DATA / "rearrangements"
 
 
 def _cn(name, panel, rules):
-    result = classify_copy_number_file(
-        REARR / name, panel, rules, "GRCh38", sample_id="S1", patient_id="P1", sha256="0"
-    )
+    result = classify_file(REARR / name, panel, rules, kind="copy_number")
     assert result.accounting.reconciles
     return result.findings
 
@@ -255,7 +251,7 @@ def test_each_segment_over_abl1_is_judged_on_its_own(panel, rules):
 def test_a_copy_number_just_below_a_threshold_is_not_rounded_across_it(panel, rules):
     abl1 = panel.genes["ABL1"].spans["GRCh38"]
     seg = Segment("9", abl1[0] - 1000, abl1[1] + 1000, 3.99, None, "INFO/CN", 1)
-    finding = interpret_segment(seg, panel, rules, "GRCh38")
+    finding = interpret_segment(seg, Context(panel, rules, "GRCh38"))
     assert finding is not None
     assert "CN 3.99 (below the amplification threshold 4)" in finding.classification
 
@@ -265,7 +261,7 @@ def test_a_file_that_contradicts_itself_is_not_a_clean_amplification(panel, rule
     abl1 = panel.genes["ABL1"].spans["GRCh38"]
     amp = Segment("9", abl1[0] - 1000, abl1[1] + 1000, 8.0, None, "INFO/CN", 2, "DUP")
     neutral = Segment("9", abl1[0] - 90_000, abl1[1] + 90_000, 2.0, None, "INFO/CN", 1, "CNV")
-    finding = interpret_segment(amp, panel, rules, "GRCh38", overlapping=[neutral])
+    finding = interpret_segment(amp, Context(panel, rules, "GRCh38"), overlapping=[neutral])
     assert finding is not None
     assert (finding.status, finding.would_be, finding.reason) == (
         Status.FILTERED,
@@ -273,6 +269,6 @@ def test_a_file_that_contradicts_itself_is_not_a_clean_amplification(panel, rule
         "filtered:contradictory_segments",
     )
     deletion = Segment("9", abl1[0] - 1000, abl1[1] + 1000, 6.0, None, "INFO/CN", 1, "DEL")
-    finding = interpret_segment(deletion, panel, rules, "GRCh38")
+    finding = interpret_segment(deletion, Context(panel, rules, "GRCh38"))
     assert finding is not None and finding.reason == "filtered:contradictory_record"
     assert "the record is typed DEL but gives CN 6" in finding.caveats

@@ -15,9 +15,9 @@ from pathlib import Path
 import pysam
 import pytest
 
-from mapk_filter.classify import codon_span
 from mapk_filter.errors import InputError
 from mapk_filter.readers.coverage import BGZF_EOF, Target, read_coverage
+from mapk_filter.targets import codon_span
 
 COVERAGE = Path(__file__).resolve().parent / "data" / "coverage"
 LABEL = "BCL2 codons 101-104"

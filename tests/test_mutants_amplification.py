@@ -1,6 +1,6 @@
 """Copy number: tests that guard the decision code found weak by mutation testing.
 
-mutmut left mutants of ``mapk_filter.amplification`` alive: exon boundaries of the kinase
+mutmut left mutants of ``mapk_filter.interpret.copy_number`` alive: exon boundaries of the kinase
 coverage and of an NF1 deletion, segments that split one amplicon, overlapping segments that
 contradict each other, the gene a multi-gene segment is judged on, and the words a board member
 reads. Each test writes a tiny CNVkit .cns or CNV VCF (coordinates from the panel's MANE exons)
@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 import yaml
+from helpers import classify_file
 
-from mapk_filter.amplification import LOG2_CAVEAT, _exons, classify_copy_number_file
+from mapk_filter.interpret.copy_number import LOG2_CAVEAT, _exons
 from mapk_filter.models import SampleResult, Status
 from mapk_filter.resources import trial_rules_path
 from mapk_filter.rules import TrialRules, load_rules
@@ -90,9 +91,7 @@ def _vcf(
 
 
 def _classify(path: Path, panel, rules, **kw: Any) -> SampleResult:
-    result = classify_copy_number_file(
-        path, panel, rules, "GRCh38", sample_id="S1", patient_id="P1", sha256="0", **kw
-    )
+    result = classify_file(path, panel, rules, kind="copy_number", **kw)
     assert result.accounting.reconciles
     return result
 

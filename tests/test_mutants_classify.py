@@ -1,4 +1,4 @@
-"""Guards for the small-variant classification (classify.py) found weak by mutation testing.
+"""Guards for the small-variant classification (interpret/small.py) found weak by mutation testing.
 
 Every test states what a reader of the report relies on: which rule a record meets, the
 status and reason code, the words of the classification and of each QC caveat, the HGVS and
@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from mapk_filter.classify import classify_scan, codon_span
-from mapk_filter.models import Status
+from mapk_filter.context import Context, Source
+from mapk_filter.interpret.small import interpret
+from mapk_filter.models import Kind, Status
 from mapk_filter.panel import load_panel
 from mapk_filter.readers.small import read_small_variants
 from mapk_filter.rules import load_rules
 from mapk_filter.settings import Filters
+from mapk_filter.targets import codon_span
 
 REPO = Path(__file__).resolve().parents[1]
 CSQ_FIELDS = (
@@ -107,9 +109,8 @@ def write_vcf(
 
 def read(panel, rules, path: Path, filters: Filters | None = None, build: str = "GRCh38"):
     scan = read_small_variants(path, panel, build)
-    return classify_scan(
-        scan, panel, rules, filters or Filters(), sample_id="S1", patient_id="P1", sha256=""
-    )
+    source = Source(path, "S1", "P1", Kind.SMALL_VARIANTS, "")
+    return interpret(scan, source, Context(panel, rules, scan.build, filters or Filters()))
 
 
 def one(panel, rules, tmp_path, record: dict, **kwargs):

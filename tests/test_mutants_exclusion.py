@@ -21,15 +21,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from helpers import MUTECT2_HEADER, classify_from_sheet
+from helpers import MUTECT2_HEADER, classify_file, classify_from_sheet
 
 from mapk_filter.decide import decide
-from mapk_filter.exclusion import ExclusionAssessment, assess_exclusion, exclusion_targets
+from mapk_filter.exclusion import ExclusionAssessment, assess_exclusion
 from mapk_filter.models import Decision, FileAccounting, SampleResult
-from mapk_filter.readers.coverage import Target
 from mapk_filter.resources import trial_rules_path
 from mapk_filter.rules import load_rules
 from mapk_filter.sheets import Patient
+from mapk_filter.targets import Target, exclusion_targets
 from mapk_filter.timepoints import Timepoint
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -184,12 +184,10 @@ def test_a_coverage_file_is_recorded_with_what_it_says_about_each_target(tmp_pat
 
 
 def test_a_coverage_file_names_every_exclusion_target(panel, tmp_path):
-    from mapk_filter.exclusion import classify_coverage_file
-
     rules = rules_with_a_second_exclusion(tmp_path)
     path = COVERAGE / "mosdepth_bcl2_covered.per-base.bed.gz"
-    cov = classify_coverage_file(
-        path, panel, rules, "GRCh38", sample_id="cov", patient_id="X1", sha256="0", min_depth=20
+    cov = classify_file(
+        path, panel, rules, kind="coverage", sample_id="cov", patient_id="X1", min_depth=20
     )
     assert [c["label"] for c in cov.coverage] == [
         "BCL2 codons 101-104 (B-X1)",

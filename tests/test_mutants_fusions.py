@@ -1,7 +1,7 @@
-"""Fusion decisions that mutation testing found weakly guarded (mapk_filter.fusions).
+"""Fusion decisions that mutation testing found weakly guarded (mapk_filter.interpret.fusions).
 
-These tests guard the decision code of ``fusions.py`` where ``mutmut`` showed that a changed
-comparison, a dropped argument or garbled words went unnoticed. Each one states a rule a
+These tests guard the decision code of ``interpret/fusions.py`` where ``mutmut`` showed that
+a changed comparison, a dropped argument or garbled words went unnoticed. Each one states a rule a
 tumour board relies on: what a junction is called (status, reason, rule), the words the
 board reads (whole sentences or their decisive parts), whether the kinase is kept, which
 sub-protocol is named, and which end a finding is about. Junctions are built from the
@@ -18,12 +18,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from mapk_filter.context import Context
 from mapk_filter.genome_genes import load_genome_genes
+from mapk_filter.interpret.structural import interpret_junction
 from mapk_filter.models import Status
 from mapk_filter.readers.structural import DOWNSTREAM, UPSTREAM, Junction
 from mapk_filter.resources import trial_rules_path
 from mapk_filter.rules import TrialRules, load_rules
-from mapk_filter.structural import interpret_junction
 
 BUILD = "GRCh38"
 ETV6_INTRON_2 = ("12", 11760000)  # ETV6 (+): between exon 2 and exon 3
@@ -67,7 +68,9 @@ def junction(a, b=None, *, svtype="BND", frame="", cipos_a=(0, 0), cipos_b=(0, 0
 
 
 def finding(panel, rules, a, b=None, **kw):
-    return interpret_junction(junction(a, b, **kw), panel, load_genome_genes(), rules, BUILD)
+    return interpret_junction(
+        junction(a, b, **kw), Context(panel, rules, BUILD, genome_genes=load_genome_genes())
+    )
 
 
 def call_of(f) -> tuple:

@@ -1,4 +1,4 @@
-"""Structural decisions that mutation testing found weakly guarded (structural.py,
+"""Structural decisions that mutation testing found weakly guarded (interpret/structural.py,
 breakpoints.py).
 
 These tests guard the decision code of SV and RNA fusion files where surviving mutants
@@ -19,16 +19,19 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import classify_file
 
 from mapk_filter.breakpoints import load_kinase_domains, upstream_of_exon
+from mapk_filter.context import Context
 from mapk_filter.errors import DataError
 from mapk_filter.genome_genes import load_genome_genes
+from mapk_filter.interpret.structural import interpret_junction
 from mapk_filter.models import Status
 from mapk_filter.panel import EXONS_FILE, GENES_FILE, HOTSPOTS_FILE, VERSION_FILE, load_panel
 from mapk_filter.readers.structural import DOWNSTREAM, UPSTREAM, Junction
 from mapk_filter.resources import gene_lists_dir, trial_rules_path
 from mapk_filter.rules import load_rules
-from mapk_filter.structural import classify_structural_file, interpret_junction
+from mapk_filter.settings import Filters
 
 DATA = Path(__file__).resolve().parent / "data"
 REARRANGEMENTS = DATA / "rearrangements"
@@ -56,17 +59,8 @@ def manta_vcf(path: Path, rows: list[tuple[str, int, str, str, str, str, str]]) 
 
 def classify(path: Path, panel, rules, **kw):
     """The file as the workflow classifies it; every record is accounted for."""
-    result = classify_structural_file(
-        path,
-        panel,
-        rules,
-        "GRCh38",
-        sample_id="S1",
-        patient_id="P1",
-        sha256="0",
-        tumor_name=kw.pop("tumor_name", "TUMOR_S"),
-        **kw,
-    )
+    kw.setdefault("kind", "structural_variants")
+    result = classify_file(path, panel, rules, tumor_name=kw.pop("tumor_name", "TUMOR_S"), **kw)
     assert result.accounting.reconciles
     return result
 
@@ -90,8 +84,11 @@ def junction(a, b, **kw) -> Junction:
     return Junction(a[0], a[1], a[2], b[0], b[1], b[2], **fields)
 
 
-def judged(panel, rules, j: Junction, **kw):
-    finding = interpret_junction(j, panel, load_genome_genes(), rules, "GRCh38", **kw)
+def judged(panel, rules, j: Junction, sample_id: str = "", source_file: str = "", **settings):
+    if "pass_filters" in settings:
+        settings["pass_filters"] = tuple(sorted(settings["pass_filters"]))
+    ctx = Context(panel, rules, "GRCh38", Filters(**settings), genome_genes=load_genome_genes())
+    finding = interpret_junction(j, ctx, sample_id, source_file)
     assert finding is not None
     return finding
 
@@ -480,7 +477,7 @@ def test_three_reads_in_the_matched_normal_make_a_fusion_possibly_germline(panel
         "possibly germline or constitutional: the matched normal has 3 supporting reads",
     )
     (strict,) = classify(
-        path, panel, rules, normal_name="NORMAL_S", germline_min_normal_reads=4
+        path, panel, rules, normal_name="NORMAL_S", germline_min_normal_alt_reads=4
     ).findings
     assert (strict.status, strict.caveats) == (Status.QUALIFYING, ())
     alone = judged(panel, rules, etv6_abl1(panel, normal_reads=3))

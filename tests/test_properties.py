@@ -14,18 +14,16 @@ from dataclasses import replace
 from pathlib import Path
 
 from helpers import ELIGIBLE as PATIENT
-from helpers import REPO, classified
+from helpers import REPO, classified, classify_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mapk_filter.amplification import classify_copy_number_file
 from mapk_filter.decide import decide
 from mapk_filter.errors import MapkFilterError
 from mapk_filter.panel import load_panel
 from mapk_filter.readers.small import read_small_variants
 from mapk_filter.rules import load_rules
 from mapk_filter.sheets import read_table
-from mapk_filter.structural import classify_structural_file
 
 PANEL, RULES = load_panel(), load_rules()
 # MAPK_FILTER_EXAMPLES=2000 pytest tests/test_properties.py for a longer search
@@ -94,9 +92,7 @@ def test_cns_reader_fails_only_with_typed_errors(rows):
     with tempfile.TemporaryDirectory() as tmp:
         path = _write(Path(tmp), "fuzzed.cns", "\n".join([header, *body]) + "\n")
         try:
-            result = classify_copy_number_file(
-                path, PANEL, RULES, "GRCh38", sample_id="s", patient_id="p", sha256=""
-            )
+            result = classify_file(path, PANEL, RULES, kind="copy_number")
         except MapkFilterError:
             return
         assert result.accounting.reconciles
@@ -117,16 +113,7 @@ def test_fusion_reader_fails_only_with_typed_errors(changes, row):
     with tempfile.TemporaryDirectory() as tmp:
         path = _write(Path(tmp), "fuzzed.tsv", ARRIBA[0] + "\n" + "\t".join(fields) + "\n")
         try:
-            result = classify_structural_file(
-                path,
-                PANEL,
-                RULES,
-                "GRCh38",
-                sample_id="s",
-                patient_id="p",
-                sha256="",
-                kind="rna_fusions",
-            )
+            result = classify_file(path, PANEL, RULES, kind="rna_fusions")
         except MapkFilterError:
             return
         assert result.accounting.reconciles

@@ -13,11 +13,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from helpers import ELIGIBLE, clean_small_variants
+from helpers import ELIGIBLE, classify_file, clean_small_variants
 
+from mapk_filter.context import Context
 from mapk_filter.decide import decide
 from mapk_filter.errors import InputError
 from mapk_filter.genome_genes import load_genome_genes
+from mapk_filter.interpret.structural import interpret_junction
 from mapk_filter.models import Decision, Status
 from mapk_filter.readers.structural import (
     DOWNSTREAM,
@@ -25,7 +27,6 @@ from mapk_filter.readers.structural import (
     Junction,
     read_structural_variants,
 )
-from mapk_filter.structural import classify_structural_file, interpret_junction
 
 DATA = Path(__file__).resolve().parent / "data" / "rearrangements"
 
@@ -34,11 +35,10 @@ def classify(name: str | Path, panel, rules, kind: str = "structural_variants", 
     """A fixture (by name) or a written file (by path), as the workflow classifies it."""
     path = name if isinstance(name, Path) else DATA / name
     two_samples = kind == "structural_variants" and "\tNORMAL_S\tTUMOR_S" in path.read_text()
-    result = classify_structural_file(
+    result = classify_file(
         path,
         panel,
         rules,
-        "GRCh38",
         sample_id="s",
         patient_id="p",
         sha256="",
@@ -102,7 +102,9 @@ def test_no_junction_with_both_ends_in_one_gene_is_ever_listed(gene, kept, panel
     chrom = panel.genes[gene].chrom
     a, b = start + 1000, end - 1000
     junction = Junction(chrom, a, kept[0], chrom, b, kept[1], "BND", ("x",), (1,), 40, ("PASS",))
-    finding = interpret_junction(junction, panel, load_genome_genes(), rules, "GRCh38")
+    finding = interpret_junction(
+        junction, Context(panel, rules, "GRCh38", genome_genes=load_genome_genes())
+    )
     assert finding is not None
     assert finding.status != Status.QUALIFYING and finding.rule_id not in ("B-L1", "B-L3")
     assert finding.alteration_type.startswith("intragenic_")
@@ -146,7 +148,7 @@ def test_breakend_beyond_the_rearrangement_window_is_not_attributed(panel, rules
         junction = Junction(
             "22", bcr, UPSTREAM, "9", start - distance, DOWNSTREAM, "BND", (), (1,), 30, ()
         )
-        finding = interpret_junction(junction, panel, genes, rules, "GRCh38")
+        finding = interpret_junction(junction, Context(panel, rules, "GRCh38", genome_genes=genes))
         assert finding is not None
         found[distance] = (finding.gene, finding.status)
     assert found == {
@@ -162,7 +164,7 @@ def test_reciprocal_junction_alone_is_review_and_with_its_forward_mate_is_not(pa
     etv6_i5 = next(e for e in panel.exons if e.gene == "ETV6" and e.number == 5)
     a, e = abl1_i1.spans["GRCh38"][1] + 5000, etv6_i5.spans["GRCh38"][1] + 2000
     reciprocal = Junction("9", a, UPSTREAM, "12", e, DOWNSTREAM, "BND", (), (1,), 30, ())
-    finding = interpret_junction(reciprocal, panel, genes, rules, "GRCh38")
+    finding = interpret_junction(reciprocal, Context(panel, rules, "GRCh38", genome_genes=genes))
     assert finding is not None
     assert (finding.status, finding.reason, finding.rule_id) == (
         Status.REVIEW,
@@ -356,8 +358,9 @@ def test_a_5_prime_side_beyond_a_genes_5_prime_end_is_not_that_gene(panel, rules
     """An intergenic breakend 5 kb 5' of CRLF2 (- strand) whose joined side points away from
     CRLF2 holds no part of it: joined to ABL1 intron 1 it is not a CRLF2::ABL1 fusion and
     never a clean B-L1, but a review: the 5' partner contributes no exon."""
+    from mapk_filter.context import Context
+    from mapk_filter.interpret.structural import interpret_junction
     from mapk_filter.readers.structural import DOWNSTREAM, Junction
-    from mapk_filter.structural import interpret_junction
 
     _, end = panel.genes["CRLF2"].spans["GRCh38"]
     assert panel.genes["CRLF2"].strand == "-"
@@ -367,7 +370,9 @@ def test_a_5_prime_side_beyond_a_genes_5_prime_end_is_not_that_gene(panel, rules
     junction = Junction(
         "X", flank, DOWNSTREAM, "9", abl1, DOWNSTREAM, "BND", ("r1",), (1,), 40, ("PASS",)
     )
-    finding = interpret_junction(junction, panel, load_genome_genes(), rules, "GRCh38")
+    finding = interpret_junction(
+        junction, Context(panel, rules, "GRCh38", genome_genes=load_genome_genes())
+    )
     assert finding.status == Status.REVIEW, finding.classification
     assert finding.reason == "partner_contributes_no_exon"
     assert (
@@ -380,8 +385,9 @@ def test_a_5_prime_side_beyond_a_genes_5_prime_end_is_not_that_gene(panel, rules
 def test_a_5_prime_partner_outside_the_panel_is_a_partner_like_any_gene(panel, rules):
     """ZMIZ1 (not a panel gene; + strand) cut mid-gene and joined to ABL1 intron 1: the
     panel need not know the 5' partner for a listed ZMIZ1::ABL1 fusion."""
+    from mapk_filter.context import Context
+    from mapk_filter.interpret.structural import interpret_junction
     from mapk_filter.readers.structural import DOWNSTREAM, UPSTREAM, Junction
-    from mapk_filter.structural import interpret_junction
 
     genes = load_genome_genes()
     assert "ZMIZ1" not in panel.genes
@@ -400,7 +406,7 @@ def test_a_5_prime_partner_outside_the_panel_is_a_partner_like_any_gene(panel, r
         40,
         ("PASS",),
     )
-    finding = interpret_junction(junction, panel, genes, rules, "GRCh38")
+    finding = interpret_junction(junction, Context(panel, rules, "GRCh38", genome_genes=genes))
     assert (finding.status, finding.rule_id, finding.partner_genes) == (
         Status.QUALIFYING,
         "B-L1",
@@ -412,8 +418,9 @@ def test_a_par1_gene_joined_across_x_and_y_is_a_rearrangement_not_intragenic(pan
     """CRLF2 lies in PAR1 on both X and Y: a junction from its X copy to its Y copy is
     between two loci, so a CRLF2 rearrangement (sub-protocol C), not an intragenic deletion
     whose span would mix two chromosomes."""
+    from mapk_filter.context import Context
+    from mapk_filter.interpret.structural import interpret_junction
     from mapk_filter.readers.structural import DOWNSTREAM, UPSTREAM, Junction
-    from mapk_filter.structural import interpret_junction
 
     genes = load_genome_genes()
     start, end = panel.genes["CRLF2"].spans["GRCh38"]
@@ -421,7 +428,7 @@ def test_a_par1_gene_joined_across_x_and_y_is_a_rearrangement_not_intragenic(pan
     junction = Junction(
         "X", start + 10, UPSTREAM, "Y", end - 10, DOWNSTREAM, "BND", ("r1",), (1,), 40, ("PASS",)
     )
-    finding = interpret_junction(junction, panel, genes, rules, "GRCh38")
+    finding = interpret_junction(junction, Context(panel, rules, "GRCh38", genome_genes=genes))
     assert not finding.alteration_type.startswith("intragenic")
     assert finding.routes == ("C",)
     assert "a CRLF2 rearrangement is an entry criterion of sub-protocol C" in (
@@ -433,8 +440,9 @@ def test_a_reading_that_names_a_route_is_not_hidden_behind_one_that_names_nothin
     """ETV6's 3' part joined to JAK2 intron 18 upstream: read from ETV6 no rule matches; read
     from JAK2 it is the reciprocal of ETV6::JAK2 (sub-protocol C). The finding is the JAK2
     reading, so the route reaches the report instead of sitting in a caveat."""
+    from mapk_filter.context import Context
+    from mapk_filter.interpret.structural import interpret_junction
     from mapk_filter.readers.structural import DOWNSTREAM, UPSTREAM, Junction
-    from mapk_filter.structural import interpret_junction
 
     (e18,) = [e.spans["GRCh38"] for e in panel.exons if e.gene == "JAK2" and e.number == 18]
     (e19,) = [e.spans["GRCh38"] for e in panel.exons if e.gene == "JAK2" and e.number == 19]
@@ -455,7 +463,9 @@ def test_a_reading_that_names_a_route_is_not_hidden_behind_one_that_names_nothin
         40,
         ("PASS",),
     )
-    finding = interpret_junction(junction, panel, load_genome_genes(), rules, "GRCh38")
+    finding = interpret_junction(
+        junction, Context(panel, rules, "GRCh38", genome_genes=load_genome_genes())
+    )
     assert (finding.gene, finding.reason, finding.routes) == ("JAK2", "reciprocal_junction", ("C",))
     assert "forward junction ETV6::JAK2 not seen" in finding.classification
 
@@ -516,7 +526,9 @@ def _exon(panel, gene, number):
 
 
 def judged(panel, rules, junction):
-    finding = interpret_junction(junction, panel, load_genome_genes(), rules, "GRCh38")
+    finding = interpret_junction(
+        junction, Context(panel, rules, "GRCh38", genome_genes=load_genome_genes())
+    )
     assert finding is not None
     return finding
 

@@ -5,26 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import classify_file
 
 from mapk_filter.errors import InputError
 from mapk_filter.models import Status
 from mapk_filter.readers.rna_fusions import read_rna_fusions
-from mapk_filter.structural import classify_structural_file
 
 DATA = Path(__file__).resolve().parent / "data"
 
 
 def classify(panel, rules, name: str):
-    return classify_structural_file(
-        DATA / name,
-        panel,
-        rules,
-        "GRCh38",
-        sample_id="s",
-        patient_id="p",
-        sha256="",
-        kind="rna_fusions",
-    )
+    return classify_file(DATA / name, panel, rules, kind="rna_fusions")
 
 
 def test_arriba_junction_on_abl1_exon_2_keeps_it_and_exon_3_does_not(panel, rules):
@@ -92,9 +83,7 @@ def test_arriba_direction_columns_decide_the_join_when_the_strand_is_unknown(
     row[strand], row[strand + 1] = "+/.", "+/."  # Arriba could not tell the strand
     path = tmp_path / "arriba_unknown_strand.tsv"
     path.write_text("\t".join(header) + "\n" + "\t".join(row) + "\n")
-    result = classify_structural_file(
-        path, panel, rules, "GRCh38", sample_id="s", patient_id="p", sha256="", kind="rna_fusions"
-    )
+    result = classify_file(path, panel, rules, kind="rna_fusions")
     (finding,) = result.findings
     assert (finding.partner_genes, finding.rule_id) == (("ETV6", "ABL1"), "B-L1")
     # swapped directions describe the reciprocal join: no longer the listed fusion, but a
@@ -102,9 +91,7 @@ def test_arriba_direction_columns_decide_the_join_when_the_strand_is_unknown(
     d1 = header.index("direction1")
     row[d1], row[d1 + 1] = "upstream", "downstream"
     path.write_text("\t".join(header) + "\n" + "\t".join(row) + "\n")
-    result = classify_structural_file(
-        path, panel, rules, "GRCh38", sample_id="s", patient_id="p", sha256="", kind="rna_fusions"
-    )
+    result = classify_file(path, panel, rules, kind="rna_fusions")
     (finding,) = result.findings
     assert (finding.partner_genes, finding.status, finding.reason) == (
         ("ABL1", "ETV6"),

@@ -6,9 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import classify_file
 
+from mapk_filter.context import Context
 from mapk_filter.errors import InputError
 from mapk_filter.genome_genes import load_genome_genes
+from mapk_filter.interpret.structural import interpret_junction
 from mapk_filter.models import Status
 from mapk_filter.readers.structural import (
     DOWNSTREAM,
@@ -17,22 +20,13 @@ from mapk_filter.readers.structural import (
     parse_bnd_alt,
     read_structural_variants,
 )
-from mapk_filter.structural import classify_structural_file, interpret_junction
 
 DATA = Path(__file__).resolve().parent / "data"
 
 
 def _classify(name, panel, rules, **kw):
-    return classify_structural_file(
-        DATA / name,
-        panel,
-        rules,
-        "GRCh38",
-        sample_id="S1",
-        patient_id="P1",
-        sha256="0",
-        tumor_name="TUMOR_S",
-        **kw,
+    return classify_file(
+        DATA / name, panel, rules, kind="structural_variants", tumor_name="TUMOR_S", **kw
     )
 
 
@@ -155,7 +149,7 @@ def test_pdgfrb_between_exon_11_and_kinase_domain_is_review(panel, rules):
         20,
         ("PASS",),
     )
-    finding = interpret_junction(junction, panel, genes, rules, "GRCh38")
+    finding = interpret_junction(junction, Context(panel, rules, "GRCh38", genome_genes=genes))
     assert finding is not None
     assert (finding.status, finding.kinase_domain_retained) == (Status.REVIEW, "yes")
     assert "transmembrane domain lost" in finding.caveats
@@ -172,7 +166,7 @@ def test_other_kinase_and_routing_genes(panel, rules):
         junction = Junction(
             "12", left, UPSTREAM, g.chrom, mid, kept, "BND", ("a", "b"), (1, 2), 30, ("PASS",)
         )
-        finding = interpret_junction(junction, panel, genes, rules, "GRCh38")
+        finding = interpret_junction(junction, Context(panel, rules, "GRCh38", genome_genes=genes))
         assert finding is not None
         assert (finding.gene, finding.status, finding.routes) == (gene, status, routes)
         assert finding.partner_genes == ("ETV6", gene)
@@ -182,7 +176,12 @@ def test_junction_outside_panel_is_none(panel, rules):
     junction = Junction(
         "2", 50_000_000, UPSTREAM, "3", 60_000_000, DOWNSTREAM, "BND", (), (), 9, ("PASS",)
     )
-    assert interpret_junction(junction, panel, load_genome_genes(), rules, "GRCh38") is None
+    assert (
+        interpret_junction(
+            junction, Context(panel, rules, "GRCh38", genome_genes=load_genome_genes())
+        )
+        is None
+    )
 
 
 def test_accounting_counts_pairs_inversions_and_outside_records(panel, rules):

@@ -15,11 +15,11 @@ from helpers import ELIGIBLE as PATIENT
 from helpers import classify_from_sheet
 
 from mapk_filter.decide import decide
-from mapk_filter.exclusion import exclusion_targets
 from mapk_filter.models import Decision, SampleResult, Status
 from mapk_filter.pipeline import decide_patient
 from mapk_filter.reports.patient import report_schema
 from mapk_filter.sheets import Patient
+from mapk_filter.targets import exclusion_targets
 from mapk_filter.timepoints import Timepoint, order_samples
 
 DATA = Path(__file__).resolve().parent / "data"

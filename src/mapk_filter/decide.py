@@ -9,7 +9,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from .exclusion import ExclusionAssessment, assess_exclusion
-from .models import RULE_STATUSES, CriterionStatus, Decision, Finding, SampleResult, Status
+from .models import (
+    RULE_STATUSES,
+    CriterionStatus,
+    Decision,
+    Finding,
+    Kind,
+    SampleResult,
+    Status,
+)
 from .rules import ClinicalCriterion, TrialRules
 from .sheets import Patient
 from .timepoints import Timepoint, serial_view
@@ -295,7 +303,7 @@ def decide(
         reasons.insert(0, "no qualifying or reviewable finding")
     if not samples:  # SPEC section 4: nothing assessed is never not_candidate
         decision = Decision.REVIEW
-    small_read = any(s.kind == "small_variants" and not s.accounting.error for s in samples)
+    small_read = any(s.kind == Kind.SMALL_VARIANTS and not s.accounting.error for s in samples)
     if decision == Decision.CANDIDATE and not small_read:
         decision = Decision.REVIEW
         excluded_by = ", ".join(r.id for r in rules.exclusions)
@@ -309,7 +317,7 @@ def decide(
     unverified = [
         s
         for s in samples
-        if s.kind == "small_variants" and not s.accounting.error and not s.build_verified
+        if s.kind == Kind.SMALL_VARIANTS and not s.accounting.error and not s.build_verified
     ]
     if unverified and not (excluded or not_met):
         decision = Decision.REVIEW

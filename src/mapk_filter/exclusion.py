@@ -10,13 +10,9 @@ small-variant file was searched (consequence annotation, or coordinates only).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from .classify import codon_span
-from .models import FileAccounting, SampleResult
-from .panel import Panel
-from .readers.coverage import Target, read_coverage
+from .models import Kind, SampleResult
 from .rules import TrialRules
 
 ANNOTATION_WORDS = {
@@ -24,81 +20,6 @@ ANNOTATION_WORDS = {
     "ANN": "SnpEff ANN annotation",
     "BCSQ": "bcftools BCSQ annotation",
 }
-
-
-def exclusion_targets(panel: Panel, rules: TrialRules, build: str) -> list[Target]:
-    """Per exclusion rule and gene: the span from the first to the last exclusion codon."""
-    targets: list[Target] = []
-    for rule in rules.exclusions:
-        for gene in sorted(rule.genes):
-            spans, codons = [], []
-            for hotspot in panel.hotspots:
-                if hotspot.gene != gene or hotspot.category not in rule.categories:
-                    continue
-                span = codon_span(hotspot, panel.genes[gene].strand, build)
-                if span is not None:
-                    spans.append(span)
-                    codons.append(hotspot.codon)
-            if not spans:
-                continue
-            chrom = spans[0][0]
-            label = f"{gene} codons {min(codons)}-{max(codons)} ({rule.id})"
-            targets.append(Target(label, chrom, min(s[1] for s in spans), max(s[2] for s in spans)))
-    return targets
-
-
-def classify_coverage_file(
-    path: Path,
-    panel: Panel,
-    rules: TrialRules,
-    build: str,
-    *,
-    sample_id: str,
-    patient_id: str,
-    sha256: str,
-    min_depth: int,
-) -> SampleResult:
-    """Read a coverage file over the exclusion codons; every line counted once."""
-    targets = exclusion_targets(panel, rules, build)
-    scan = read_coverage(path, targets, min_depth)
-    coverage = tuple(
-        {
-            "label": t.target.label,
-            "locus": t.target.locus(),
-            "status": t.status,
-            "min_depth": t.min_depth,
-            "required_depth": min_depth,
-            "detail": t.detail,
-        }
-        for t in scan.targets
-    )
-    return SampleResult(
-        sample_id=sample_id,
-        patient_id=patient_id,
-        path=str(path),
-        kind="coverage",
-        genome_build=build,
-        sha256=sha256,
-        findings=(),
-        # Coverage lines are not variants: no alleles, no variants.tsv rows; what they say
-        # about the targets is in ``coverage`` (report.json: exclusion).
-        accounting=FileAccounting(
-            sample_id=sample_id,
-            path=str(path),
-            kind="coverage",
-            records_read=scan.records_read,
-            region_query=scan.region_query,
-        ),
-        notes=(
-            *scan.notes,
-            f"{scan.records_read} coverage line(s) read, {scan.records_in_targets} over the "
-            "exclusion codons",
-            f"coverage ({scan.fmt}) over {', '.join(t.label for t in targets)}: a coverage "
-            f"file carries no build; {build} coordinates were used",
-        ),
-        caller=scan.fmt,
-        coverage=coverage,
-    )
 
 
 @dataclass(frozen=True)
@@ -139,7 +60,7 @@ def assess_exclusion(
     rank, words = rank or {}, words or {}
     latest = max((rank.get(s.sample_id, 0) for s in samples), default=0)
     readable = [s for s in samples if not s.accounting.error]
-    small_all = [s for s in readable if s.kind == "small_variants"]
+    small_all = [s for s in readable if s.kind == Kind.SMALL_VARIANTS]
     newest_small = max((rank.get(s.sample_id, 0) for s in small_all), default=None)
     small = [s for s in small_all if rank.get(s.sample_id, 0) == newest_small]
     searched = []
@@ -155,7 +76,7 @@ def assess_exclusion(
             )
         )
     covering = [
-        s for s in readable if s.kind == "coverage" and rank.get(s.sample_id, 0) == newest_small
+        s for s in readable if s.kind == Kind.COVERAGE and rank.get(s.sample_id, 0) == newest_small
     ]
     targets = [(s.sample_id, c) for s in covering for c in s.coverage]
     short = [(sid, c) for sid, c in targets if c["status"] != "covered"]

@@ -8,29 +8,24 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .amplification import classify_copy_number_file
-from .classify import classify_scan
+from .context import Context, Source
 from .decide import decide
 from .errors import InputError, MapkFilterError, SheetError
-from .exclusion import classify_coverage_file
+from .interpret import classify
 from .models import FileAccounting, Kind, SampleResult
-from .panel import Panel, load_panel
+from .panel import load_panel
 from .provenance import provenance
-from .readers.small import read_small_variants
 from .reports.batch import batch_facts, error_row, summary_row, summary_tsv
 from .reports.html import render_batch
 from .reports.patient import atomic_write, build_report, variants_tsv, write_json
 from .resources import sha256_file
-from .rules import TrialRules, load_rules
+from .rules import load_rules
 from .settings import Filters, Reference
 from .sheets import SampleRow, read_patient, read_samples
-from .structural import classify_structural_file
 from .timepoints import Timepoint
 
 
@@ -82,10 +77,21 @@ def classify_sample(
             raise InputError(str(row.path), "file not found")
         sha256 = sha256_file(row.path)
         try:
-            handler = HANDLERS[Kind(row.kind)]
+            kind = Kind(row.kind)
         except ValueError:
             raise InputError(str(row.path), f"unknown kind '{row.kind}'") from None
-        result = handler(_Job(row, build, filters, reference, panel, rules, sha256))
+        source = Source(
+            path=row.path,
+            sample_id=row.sample_id,
+            patient_id=row.patient_id,
+            kind=kind,
+            sha256=sha256,
+            tumor_name=row.tumor_name,
+            normal_name=row.normal_name,
+            caller=row.caller,
+            build_from_header=row.genome_build is None,
+        )
+        result = classify(source, Context(panel, rules, build, filters, reference))
     except (MapkFilterError, OSError) as exc:
         error = str(exc)
         result = _failed(row, build, error)
@@ -108,116 +114,6 @@ def classify_sample(
         result = replace(result, notes=(*result.notes, note))
     write_json(out, result.to_dict())
     return result, error
-
-
-@dataclass(frozen=True)
-class _Job:
-    """One sheet row to classify, with everything its interpreter needs."""
-
-    row: SampleRow
-    build: str
-    filters: Filters
-    reference: Reference
-    panel: Panel
-    rules: TrialRules
-    sha256: str
-
-
-def _structural(job: _Job) -> SampleResult:
-    row, filters = job.row, job.filters
-    return classify_structural_file(
-        row.path,
-        job.panel,
-        job.rules,
-        job.build,
-        sample_id=row.sample_id,
-        patient_id=row.patient_id,
-        sha256=job.sha256,
-        tumor_name=row.tumor_name,
-        normal_name=row.normal_name,
-        min_supporting_reads=filters.min_supporting_reads,
-        kind=row.kind,
-        pass_filters=frozenset(filters.pass_filters),
-        germline_min_normal_reads=filters.germline_min_normal_alt_reads,
-    )
-
-
-def _copy_number(job: _Job) -> SampleResult:
-    row = job.row
-    return classify_copy_number_file(
-        row.path,
-        job.panel,
-        job.rules,
-        job.build,
-        sample_id=row.sample_id,
-        patient_id=row.patient_id,
-        sha256=job.sha256,
-        tumor_name=row.tumor_name,
-        pass_filters=frozenset(job.filters.pass_filters),
-    )
-
-
-def _coverage(job: _Job) -> SampleResult:
-    row = job.row
-    return classify_coverage_file(
-        row.path,
-        job.panel,
-        job.rules,
-        job.build,
-        sample_id=row.sample_id,
-        patient_id=row.patient_id,
-        sha256=job.sha256,
-        min_depth=job.filters.min_depth,
-    )
-
-
-def _small(job: _Job) -> SampleResult:
-    return _classify_small(
-        job.row, job.build, job.filters, job.reference, job.panel, job.rules, job.sha256
-    )
-
-
-# The one place that maps a sheet kind to its reader and interpreter.
-HANDLERS: dict[Kind, Callable[[_Job], SampleResult]] = {
-    Kind.SMALL_VARIANTS: _small,
-    Kind.STRUCTURAL_VARIANTS: _structural,
-    Kind.RNA_FUSIONS: _structural,
-    Kind.COPY_NUMBER: _copy_number,
-    Kind.COVERAGE: _coverage,
-}
-
-
-def _classify_small(
-    row: SampleRow,
-    build: str,
-    filters: Filters,
-    reference: Reference,
-    panel: Panel,
-    rules: TrialRules,
-    sha256: str,
-) -> SampleResult:
-    with tempfile.TemporaryDirectory(prefix="mapk_filter_") as workdir:
-        scan = read_small_variants(
-            row.path,
-            panel,
-            build,
-            tumor_name=row.tumor_name,
-            normal_name=row.normal_name,
-            reference=reference,
-            workdir=Path(workdir),
-            caller=row.caller,
-            build_from_header=row.genome_build is None,
-        )
-    result = classify_scan(
-        scan,
-        panel,
-        rules,
-        filters,
-        sample_id=row.sample_id,
-        patient_id=row.patient_id,
-        sha256=sha256,
-    )
-    return replace(result, build_evidence=scan.build_evidence)
 
 
 def decide_patient(

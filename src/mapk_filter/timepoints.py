@@ -20,17 +20,17 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from .models import RULE_STATUSES, Finding, SampleResult, Status
+from .models import RULE_STATUSES, Finding, Kind, SampleResult, Status
 
 _NAME = re.compile(
     r"^(?:(diagnosis|dx|initial[_ -]?diagnosis)|(refractory)|(?:relapse|rel)[ _-]?(\d*))$"
 )
 # Which files can show the same finding: a fusion in DNA at diagnosis and in RNA at relapse.
-KIND_GROUPS = {
-    "small_variants": "small_variants",
-    "structural_variants": "junctions",
-    "rna_fusions": "junctions",
-    "copy_number": "copy_number",
+KIND_GROUPS: dict[str, str] = {
+    Kind.SMALL_VARIANTS: "small_variants",
+    Kind.STRUCTURAL_VARIANTS: "junctions",
+    Kind.RNA_FUSIONS: "junctions",
+    Kind.COPY_NUMBER: "copy_number",
 }
 KIND_WORDS = {
     "small_variants": "small-variant",

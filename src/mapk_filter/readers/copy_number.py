@@ -30,8 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cyvcf2 import VCF
-
+from ..context import Context, Source
 from ..errors import InputError
 from ..panel import normalise_chrom
 from .evidence import format_values
@@ -40,16 +39,12 @@ from .integrity import (
     RecordOrder,
     check_container,
     check_contigs,
-    check_last_line,
-    not_readable,
 )
+from .vcf import open_vcf
 from .vcf_header import (
     HeaderFacts,
     check_build,
     choose_samples,
-    chrom_line_columns,
-    parse_header,
-    sample_names,
     unreadable_as_input_error,
 )
 
@@ -219,18 +214,9 @@ def _check_text_values(path: Path, kind: Compression, tumor: int | None) -> None
 
 
 def _read_vcf(path: Path, declared_build: str, tumor_name: str | None) -> CopyNumberScan:
-    if not path.exists():
-        raise InputError(str(path), "file not found")
-    kind, notes = check_container(path)
+    opened = open_vcf(path)
+    vcf, kind, notes, facts = opened.vcf, opened.container, opened.notes, opened.facts
     try:
-        vcf = VCF(str(path))  # not lazy=True: FORMAT access crashes (cyvcf2 0.35)
-    except Exception as exc:  # cyvcf2 raises bare Exception
-        raise InputError(str(path), f"not a readable VCF/BCF: {not_readable(path, exc)}") from exc
-    try:
-        samples = sample_names(path, vcf)
-        if kind == "plain":
-            check_last_line(path, chrom_line_columns(samples))
-        facts = parse_header(vcf.raw_header, samples)
         build_note = check_build(path, facts, declared_build)
         if build_note:
             notes.append(build_note)
@@ -382,3 +368,8 @@ def read_copy_number(
             raise InputError(str(path), "file not found")
         return _checked(_read_cns(path, declared_build))
     return _checked(_read_vcf(path, declared_build, tumor_name))
+
+
+def read(source: Source, ctx: Context) -> CopyNumberScan:
+    """The sheet row's CNV VCF/BCF or CNVkit .cns."""
+    return read_copy_number(source.path, ctx.build, source.tumor_name)

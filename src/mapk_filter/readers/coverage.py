@@ -30,8 +30,10 @@ from typing import Literal
 
 import pysam
 
+from ..context import Context, Source
 from ..errors import InputError
 from ..panel import normalise_chrom
+from ..targets import Target, exclusion_targets
 
 Format = Literal["mosdepth_per_base", "mosdepth_regions", "callable_bed"]
 CoverageStatus = Literal["covered", "below_min_depth", "not_covered"]
@@ -60,29 +62,6 @@ _HEADER_PREFIXES = ("#", "track", "browser")
 _MAYBE_HEADER = frozenset({b"", b"#", b"t", b"b", b"\n", b"\r", b" ", b"\t"})
 _REGIONS_CAVEAT = "a mean over a region can hide a low-coverage codon"
 _NO_DEPTH = "depth not given by a callable-regions BED"
-
-
-@dataclass(frozen=True)
-class Target:
-    """Bases to check, 1-based inclusive, chromosome without "chr" (e.g. BCL2 codons 101-104)."""
-
-    label: str
-    chrom: str
-    start: int
-    end: int
-
-    def __post_init__(self) -> None:
-        if self.start < 1 or self.end < self.start:
-            raise ValueError(
-                f"target {self.label}: {self.start}-{self.end} is not a 1-based inclusive span"
-            )
-
-    @property
-    def length(self) -> int:
-        return self.end - self.start + 1
-
-    def locus(self) -> str:
-        return f"chr{normalise_chrom(self.chrom)}:{self.start}-{self.end}"
 
 
 @dataclass(frozen=True)
@@ -720,3 +699,9 @@ def read_coverage(path: Path, targets: Sequence[Target], min_depth: int) -> Cove
         region_query=region_query,
         required_depth=min_depth,
     )
+
+
+def read(source: Source, ctx: Context) -> CoverageScan:
+    """The sheet row's coverage file, over the codons of the exclusion alleles."""
+    targets = exclusion_targets(ctx.panel, ctx.rules, ctx.build)
+    return read_coverage(source.path, targets, ctx.filters.min_depth)

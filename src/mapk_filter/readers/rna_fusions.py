@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from ..context import Context, Source
 from ..errors import InputError
 from ..panel import normalise_chrom
 from .structural import DOWNSTREAM, UPSTREAM, Junction, StructuralScan, SvEvent
@@ -320,3 +321,8 @@ def read_rna_fusions(path: Path, build: str) -> StructuralScan:
             )
         )
     return scan
+
+
+def read(source: Source, ctx: Context) -> StructuralScan:
+    """The sheet row's Arriba or STAR-Fusion table."""
+    return read_rna_fusions(source.path, ctx.build)

@@ -33,9 +33,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from cyvcf2 import VCF
-
 from ..annotate import annotate_with_csq, field_names, parse_ann, parse_bcsq, parse_csq
+from ..context import Context, Source
 from ..errors import InputError
 from ..models import SampleEvidence, SmallVariant, TranscriptAnnotation
 from ..normalise import left_align
@@ -47,12 +46,10 @@ from .integrity import (
     Compression,
     RecordOrder,
     UntrustedIndex,
-    check_container,
     check_contigs,
-    check_last_line,
     index_distrust,
-    not_readable,
 )
+from .vcf import open_records, open_vcf
 from .vcf_header import (
     CALLERS,
     REF_CHECK_RECORDS,
@@ -60,11 +57,8 @@ from .vcf_header import (
     HeaderFacts,
     RefBaseCheck,
     choose_samples,
-    chrom_line_columns,
     compare_ref_bases,
     establish_build,
-    parse_header,
-    sample_names,
     unreadable_as_input_error,
 )
 
@@ -106,18 +100,9 @@ def find_indexes(path: Path) -> list[Path]:
     ]
 
 
-def _open(path: Path) -> Any:
-    if not path.exists():
-        raise InputError(str(path), "file not found")
-    try:
-        return VCF(str(path))  # lazy=True crashes on FORMAT access (cyvcf2 0.35)
-    except (OSError, ValueError, Exception) as exc:  # cyvcf2 raises bare Exception too
-        raise InputError(str(path), f"not a readable VCF/BCF: {not_readable(path, exc)}") from exc
-
-
 def _ref_check(path: Path, fasta: Path) -> RefBaseCheck:
     """The REF bases of the file's first records compared with the reference FASTA."""
-    vcf = _open(path)
+    vcf = open_records(path)
     rows: list[tuple[int, str, int, str]] = []
     try:
         with unreadable_as_input_error(path, lambda: len(rows)):
@@ -330,18 +315,12 @@ def read_small_variants(
     build) ``declared_build`` is only the configured default, assumed (unverified, see
     ``SmallVariantScan.build_evidence``) when the file cannot tell.
     """
-    if not path.exists():
-        raise InputError(str(path), "file not found")
-    kind, container_notes = check_container(path)
-    vcf = _open(path)
+    opened = open_vcf(path)
     try:
-        samples = sample_names(path, vcf)
-        facts = parse_header(vcf.raw_header, samples)
-        parsers = _annotation_parsers(path, vcf)
+        parsers = _annotation_parsers(path, opened.vcf)
     finally:
-        vcf.close()
-    if kind == "plain":
-        check_last_line(path, chrom_line_columns(samples))
+        opened.close()
+    kind, container_notes, facts = opened.container, opened.notes, opened.facts
     if caller:
         if caller not in CALLERS:
             raise InputError(str(path), f"unknown caller '{caller}'; one of {', '.join(CALLERS)}")
@@ -415,7 +394,7 @@ class _Job:
                 raise InputError(str(path), f"with the FASTA's contig lines added: {what}") from exc
             notes.append(f"indels left-aligned with bcftools norm against {reference.fasta.name}")
             queried, regions = regions, None  # the normalised file holds the queried records
-        vcf = _open(current)
+        vcf = open_records(current)
         if not parsers and reference is not None and reference.can_annotate:
             assert reference.fasta is not None and reference.gff3 is not None
             vcf.close()
@@ -423,7 +402,7 @@ class _Job:
             notes.append(
                 "annotated with bcftools csq (pysam) against the configured FASTA and GFF3"
             )
-            vcf = _open(annotated)
+            vcf = open_records(annotated)
             parsers = _annotation_parsers(path, vcf)
         scan = SmallVariantScan(
             path=path,
@@ -578,3 +557,19 @@ def _placeholder(record: Any, alt: str, filters: tuple[str, ...], number: int) -
         normal=None,
         record_number=number,
     )
+
+
+def read(source: Source, ctx: Context) -> SmallVariantScan:
+    """The sheet row's small-variant file, read in a work directory of its own."""
+    with tempfile.TemporaryDirectory(prefix="mapk_filter_") as workdir:
+        return read_small_variants(
+            source.path,
+            ctx.panel,
+            ctx.build,
+            tumor_name=source.tumor_name,
+            normal_name=source.normal_name,
+            reference=ctx.reference,
+            workdir=Path(workdir),
+            caller=source.caller,
+            build_from_header=source.build_from_header,
+        )

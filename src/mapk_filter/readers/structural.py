@@ -22,25 +22,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cyvcf2 import VCF
-
+from ..context import Context, Source
 from ..errors import InputError
 from ..panel import normalise_chrom
 from .evidence import format_numbers
 from .integrity import (
     RecordOrder,
-    check_container,
     check_contigs,
-    check_last_line,
-    not_readable,
 )
+from .vcf import OpenedVcf, open_vcf
 from .vcf_header import (
     HeaderFacts,
     check_build,
     choose_samples,
-    chrom_line_columns,
-    parse_header,
-    sample_names,
     unreadable_as_input_error,
 )
 
@@ -519,29 +513,11 @@ def _group(path: Path, recs: list[_Rec]) -> list[list[_Rec]]:
     return groups
 
 
-def _open(path: Path) -> Any:
-    if not path.exists():
-        raise InputError(str(path), "file not found")
-    try:
-        return VCF(str(path))  # not lazy=True: FORMAT access crashes (cyvcf2 0.35)
-    except Exception as exc:  # cyvcf2 raises bare Exception
-        raise InputError(str(path), f"not a readable VCF/BCF: {not_readable(path, exc)}") from exc
-
-
 def _header(
-    path: Path,
-    vcf: Any,
-    kind: str,
-    notes: list[str],
-    declared_build: str,
-    tumor_name: str | None,
-    normal_name: str | None,
+    opened: OpenedVcf, declared_build: str, tumor_name: str | None, normal_name: str | None
 ) -> tuple[StructuralScan, int | None, int | None]:
     """The scan (caller, build, samples, notes) from the header; tumour and normal index."""
-    samples = sample_names(path, vcf)
-    if kind == "plain":
-        check_last_line(path, chrom_line_columns(samples))
-    facts = parse_header(vcf.raw_header, samples)
+    path, vcf, facts, notes = opened.path, opened.vcf, opened.facts, opened.notes
     caller = detect_sv_caller(vcf.raw_header)
     build_note = check_build(path, facts, declared_build)
     if build_note:
@@ -576,14 +552,10 @@ def read_structural_variants(
     normal_name: str | None = None,
 ) -> StructuralScan:
     """Read every record of an SV VCF into events; InputError names file and record."""
-    if not path.exists():
-        raise InputError(str(path), "file not found")
-    kind, notes = check_container(path)
-    vcf = _open(path)
+    opened = open_vcf(path)
+    vcf, notes = opened.vcf, opened.notes
     try:
-        scan, tumor, normal = _header(
-            path, vcf, kind, notes, declared_build, tumor_name, normal_name
-        )
+        scan, tumor, normal = _header(opened, declared_build, tumor_name, normal_name)
     except InputError:
         vcf.close()
         raise
@@ -620,3 +592,8 @@ def read_structural_variants(
             "(read as one-sided junctions)"
         )
     return scan
+
+
+def read(source: Source, ctx: Context) -> StructuralScan:
+    """The sheet row's SV VCF/BCF."""
+    return read_structural_variants(source.path, ctx.build, source.tumor_name, source.normal_name)

@@ -21,13 +21,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from .breakpoints import KinaseDomain, load_kinase_domains, locate, upstream_of_exon
-from .breakpoints import role as strand_role
-from .genome_genes import GenomeGenes
-from .models import Status
-from .panel import Gene, Panel
-from .readers.structural import DOWNSTREAM, UPSTREAM, Junction
-from .rules import TrialRules
+from ..breakpoints import KinaseDomain, load_kinase_domains, locate, upstream_of_exon
+from ..breakpoints import role as strand_role
+from ..genome_genes import GenomeGenes
+from ..models import Status
+from ..panel import Gene, Panel
+from ..readers.structural import DOWNSTREAM, UPSTREAM, Junction
+from ..rules import TrialRules
 
 RANK = {Status.QUALIFYING: 0, Status.REVIEW: 1, Status.EXCLUSION: 2, Status.VUS: 3}
 # The splice acceptor: the intron's last 2 bases (AG) before an exon. A 3' partner keeps

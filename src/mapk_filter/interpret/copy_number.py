@@ -12,14 +12,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from .breakpoints import load_kinase_domains
-from .models import Finding, SampleResult, Status
-from .panel import Gene, Panel
-from .readers.copy_number import Segment, read_copy_number
-from .rules import ListedRule, TrialRules, VariantRule
-from .structural import PASS_FILTERS, file_accounting
+from ..breakpoints import load_kinase_domains
+from ..context import Context, Source
+from ..models import Finding, Kind, SampleResult, Status
+from ..panel import Gene, Panel
+from ..readers.copy_number import CopyNumberScan, Segment
+from ..rules import ListedRule, VariantRule
+from .qc import Problem, caller_filter, demote
+from .structural import file_accounting
 
 GAIN_CN = 2.5  # a called CN from here up (below the amplification threshold) is a gain
 LOG2_CAVEAT = (
@@ -194,13 +195,10 @@ def _touches_kinase(panel: Panel, gene: Gene, build: str, segment: Segment) -> b
 
 def interpret_segment(
     segment: Segment,
-    panel: Panel,
-    rules: TrialRules,
-    build: str,
+    ctx: Context,
     *,
     sample_id: str = "",
     source_file: str = "",
-    pass_filters: frozenset[str] = PASS_FILTERS,
     amplified: Sequence[tuple[int, int]] | None = None,
     overlapping: Sequence[Segment] = (),
 ) -> Finding | None:
@@ -211,6 +209,7 @@ def interpret_segment(
     segments of the file over the same bases (a contradiction when their copy number
     differs).
     """
+    panel, rules, build = ctx.panel, ctx.rules, ctx.build
     inside = panel.genes_at(build, segment.chrom, segment.start, segment.end)
     if not inside:
         return None
@@ -296,11 +295,10 @@ def interpret_segment(
     else:
         kind, status, reason = "copy_neutral", Status.BENIGN, "copy_neutral"
         text = f"{gene.symbol} copy neutral, CN {cn_text(cn)}{also}"
-    problems: list[tuple[str, str]] = []
-    failed = [f for f in segment.filters if f not in pass_filters]
-    if failed and status != Status.BENIGN:
-        problems.append(("caller_filter", f"filtered by the caller ({';'.join(failed)})"))
+    problems: list[Problem] = []
     if status != Status.BENIGN:
+        filtered = caller_filter(segment.filters, ctx.pass_filters)
+        problems += [filtered] if filtered else []
         problems += _contradictions(segment, called, overlapping)
     focal = rule.max_focal_length_bp if rule else None
     if status == Status.QUALIFYING and focal is not None and segment.length >= focal:
@@ -311,10 +309,7 @@ def interpret_segment(
                 "chromosome gain rather than a focal amplification",
             )
         )
-    would_be = None
-    if problems:
-        caveats = [w for _, w in problems] + caveats
-        would_be, status, reason = status, Status.FILTERED, f"filtered:{problems[0][0]}"
+    status, reason, would_be, caveats_out = demote(status, reason, problems, caveats)
     return Finding(
         sample_id=sample_id,
         source_file=source_file,
@@ -326,7 +321,7 @@ def interpret_segment(
         classification=text,
         rule_id=rule_id,
         would_be=would_be,
-        caveats=tuple(caveats),
+        caveats=caveats_out,
         filters=segment.filters,
         record_number=segment.record_number,
         routes=routes,
@@ -348,26 +343,15 @@ def _overlaps(segments: Sequence[Segment]) -> dict[int, list[Segment]]:
     return found
 
 
-def classify_copy_number_file(
-    path: Path,
-    panel: Panel,
-    rules: TrialRules,
-    build: str,
-    *,
-    sample_id: str,
-    patient_id: str,
-    sha256: str,
-    tumor_name: str | None = None,
-    pass_filters: frozenset[str] = PASS_FILTERS,
-) -> SampleResult:
-    """Read a CNV VCF or CNVkit .cns and classify every segment over a panel gene."""
-    scan = read_copy_number(path, build, tumor_name)
+def interpret(scan: CopyNumberScan, source: Source, ctx: Context) -> SampleResult:
+    """Classify every segment of a CNV VCF or CNVkit .cns over a panel gene."""
+    rules, sample_id, path = ctx.rules, source.sample_id, source.path
     amp_rules = [r for r in rules.listed if r.alteration_type == "amplification"]
     threshold = min((r.min_copy_number for r in amp_rules), default=float("inf"))
     focal = min((r.max_focal_length_bp or 10**12 for r in amp_rules), default=10**12)
     amplified: dict[str, list[tuple[int, int]]] = {}
     for s in scan.segments:  # only clean, focal segments can complete another's coverage
-        clean = all(f in pass_filters for f in s.filters) and s.length < focal
+        clean = all(f in ctx.pass_filters for f in s.filters) and s.length < focal
         if s.copy_number is not None and s.copy_number >= threshold and clean:
             amplified.setdefault(s.chrom, []).append((s.start, s.end))
     findings: list[Finding] = []
@@ -378,12 +362,9 @@ def classify_copy_number_file(
         overlapping = overlaps.get(segment.record_number, [])
         finding = interpret_segment(
             segment,
-            panel,
-            rules,
-            build,
+            ctx,
             sample_id=sample_id,
             source_file=str(path),
-            pass_filters=pass_filters,
             amplified=amplified.get(segment.chrom, []),
             overlapping=overlapping,
         )
@@ -400,15 +381,13 @@ def classify_copy_number_file(
     ]
     return SampleResult(
         sample_id=sample_id,
-        patient_id=patient_id,
+        patient_id=source.patient_id,
         path=str(path),
-        kind="copy_number",
-        genome_build=build,
-        sha256=sha256,
+        kind=Kind.COPY_NUMBER,
+        genome_build=ctx.build,
+        sha256=source.sha256,
         findings=tuple(findings),
-        accounting=file_accounting(
-            sample_id, path, "copy_number", scan.records_read, outside, counts
-        ),
+        accounting=file_accounting(source, scan.records_read, outside, counts),
         notes=tuple(notes),
         caller=scan.fmt if scan.fmt == "cns" else "cnv_vcf",
         tumor_sample=scan.tumor_sample,

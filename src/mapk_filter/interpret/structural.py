@@ -9,9 +9,12 @@ upstream of exon 11); everything else is said in words (reciprocal, kinase lost,
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import replace
 
+from ..context import Context, Source
+from ..models import FileAccounting, Finding, SampleResult, Status
+from ..readers.structural import UPSTREAM, Junction, StructuralScan, SvEvent
+from ..settings import Filters
 from .fusions import (
     DOUBTS,
     RANK,
@@ -25,48 +28,22 @@ from .fusions import (
     sides_of,
     single_call,
 )
-from .genome_genes import GenomeGenes, load_genome_genes
-from .models import FileAccounting, Finding, SampleResult, Status
-from .panel import Panel
-from .readers.rna_fusions import read_rna_fusions
-from .readers.structural import UPSTREAM, Junction, SvEvent, read_structural_variants
-from .rules import TrialRules
+from .qc import Problem, caller_filter, demote
 
-PASS_FILTERS = frozenset({"PASS", "."})
 # A forward junction that answers a reciprocal's doubt: a listed or reviewable reading.
 FORWARD_STATUSES = frozenset({Status.QUALIFYING, Status.REVIEW})
 
 
-@dataclass(frozen=True)
-class SvQc:
-    """QC for structural calls: supporting reads a finding needs, FILTER values accepted."""
-
-    min_supporting_reads: int = 5
-    pass_filters: frozenset[str] = PASS_FILTERS
-    germline_min_normal_reads: int = 3  # the matched normal's reads from which: possibly germline
-
-
 def interpret_junction(
-    junction: Junction,
-    panel: Panel,
-    genes: GenomeGenes,
-    rules: TrialRules,
-    build: str,
-    *,
-    min_supporting_reads: int = 5,
-    pass_filters: frozenset[str] = PASS_FILTERS,
-    sample_id: str = "",
-    source_file: str = "",
+    junction: Junction, ctx: Context, sample_id: str = "", source_file: str = ""
 ) -> Finding | None:
     """One junction -> a finding, or None when neither end is in (or 5' of) a panel gene."""
-    ctx = FusionContext(panel, genes, rules, build)
-    return junction_finding(
-        ctx, junction, SvQc(min_supporting_reads, pass_filters), sample_id, source_file
-    )
+    fusion = FusionContext(ctx.panel, ctx.genes, ctx.rules, ctx.build)
+    return junction_finding(fusion, junction, ctx.filters, sample_id, source_file)
 
 
 def junction_finding(
-    ctx: FusionContext, junction: Junction, qc: SvQc, sample_id: str, source_file: str
+    ctx: FusionContext, junction: Junction, qc: Filters, sample_id: str, source_file: str
 ) -> Finding | None:
     a, b = sides_of(ctx, junction)
     if b is None:
@@ -116,25 +93,25 @@ def _finish(
     ctx: FusionContext,
     junction: Junction,
     judged: Judgement,
-    qc: SvQc,
+    qc: Filters,
     sample_id: str,
     source_file: str,
 ) -> Finding:
     """Imprecision and QC caveats (same convention as small variants), then the Finding."""
     call, key = judged.call, judged.key
     caveats = list(call.caveats)
-    problems: list[tuple[str, str]] = []
+    problems: list[Problem] = []
     imprecise = _imprecise(ctx, junction, judged)
     if imprecise and imprecise[0] == "":
         problems.append(("imprecise_breakpoint", imprecise[1]))
     else:
         caveats += imprecise
-    failed = [f for f in junction.filters if f not in qc.pass_filters]
-    if failed:
-        problems.insert(0, ("caller_filter", f"filtered by the caller ({';'.join(failed)})"))
+    filtered = caller_filter(junction.filters, frozenset(qc.pass_filters))
+    if filtered:
+        problems.insert(0, filtered)
     reads = junction.supporting_reads
     normal = junction.normal_reads
-    if normal is not None and normal >= qc.germline_min_normal_reads:
+    if normal is not None and normal >= qc.germline_min_normal_alt_reads:
         problems.append(
             (
                 "possible_germline",
@@ -148,10 +125,7 @@ def _finish(
         problems.append(
             ("low_supporting_reads", f"few supporting reads ({reads} < {qc.min_supporting_reads})")
         )
-    status, reason, would_be = call.status, call.reason, None
-    if problems and status != Status.BENIGN:
-        caveats = [words for _, words in problems] + caveats
-        would_be, status, reason = call.status, Status.FILTERED, f"filtered:{problems[0][0]}"
+    status, reason, would_be, caveats_out = demote(call.status, call.reason, problems, caveats)
     return Finding(
         sample_id=sample_id,
         source_file=source_file,
@@ -163,7 +137,7 @@ def _finish(
         classification=call.text,
         rule_id=call.rule_id,
         would_be=would_be,
-        caveats=tuple(caveats),
+        caveats=caveats_out,
         transcript=key.panel_gene.ensembl_mane if key.panel_gene else "",
         filters=junction.filters,
         record_number=junction.record_numbers[0] if junction.record_numbers else None,
@@ -179,7 +153,7 @@ def _finish(
 
 
 def _deletion_finding(
-    ctx: FusionContext, event: SvEvent, qc: SvQc, sample_id: str, source_file: str
+    ctx: FusionContext, event: SvEvent, qc: Filters, sample_id: str, source_file: str
 ) -> Finding | None:
     """An SV deletion removing coding exons of a gene whose copy loss a rule names (NF1)."""
     if event.svtype != "DEL" or not event.junctions:
@@ -218,7 +192,7 @@ def _deletion_finding(
 
 
 def _event_finding(
-    ctx: FusionContext, event: SvEvent, qc: SvQc, sample_id: str, source_file: str
+    ctx: FusionContext, event: SvEvent, qc: Filters, sample_id: str, source_file: str
 ) -> Finding | None:
     """The most decisive finding of an event's junctions (an INV has two) and, for a
     deletion, of what it removes; None when nothing touches the panel."""
@@ -268,49 +242,29 @@ def _event_finding(
 
 
 def file_accounting(
-    sample_id: str, path: Path, kind: str, records: int, outside: int, counts: Counter[str]
+    source: Source, records: int, outside: int, counts: Counter[str]
 ) -> FileAccounting:
+    """The accounting of an SV or copy-number file: records are not split by allele."""
     return FileAccounting(
-        sample_id=sample_id,
-        path=str(path),
-        kind=kind,
+        sample_id=source.sample_id,
+        path=str(source.path),
+        kind=source.kind,
         records_read=records,
-        alleles=records,  # SV/CNV records are not split by allele
+        alleles=records,
         outside_panel=outside,
         by_status=dict(sorted(counts.items())),
     )
 
 
-def classify_structural_file(
-    path: Path,
-    panel: Panel,
-    rules: TrialRules,
-    build: str,
-    *,
-    sample_id: str,
-    patient_id: str,
-    sha256: str,
-    tumor_name: str | None = None,
-    normal_name: str | None = None,
-    min_supporting_reads: int = 5,
-    genes: GenomeGenes | None = None,
-    kind: str = "structural_variants",
-    pass_filters: frozenset[str] = PASS_FILTERS,
-    germline_min_normal_reads: int = 3,
-) -> SampleResult:
-    """Read an SV VCF (or, kind rna_fusions, an Arriba/STAR-Fusion TSV) and classify every
-    event; each record is counted exactly once."""
-    genes = genes or load_genome_genes()
-    ctx = FusionContext(panel, genes, rules, build)
-    qc = SvQc(min_supporting_reads, pass_filters, germline_min_normal_reads)
-    if kind == "rna_fusions":
-        scan = read_rna_fusions(path, build)
-    else:
-        scan = read_structural_variants(path, build, tumor_name, normal_name)
+def interpret(scan: StructuralScan, source: Source, ctx: Context) -> SampleResult:
+    """Classify every event of an SV VCF or RNA fusion table (``kind`` rna_fusions); each
+    record is counted exactly once."""
+    sample_id, path, kind, qc = source.sample_id, source.path, source.kind, ctx.filters
+    fusion = FusionContext(ctx.panel, ctx.genes, ctx.rules, ctx.build)
     found: list[Finding] = []
     outside = 0
     for event in scan.events:
-        finding = _event_finding(ctx, event, qc, sample_id, str(path))
+        finding = _event_finding(fusion, event, qc, sample_id, str(path))
         if finding is None:
             outside += len(event.record_numbers)
             continue
@@ -323,19 +277,19 @@ def classify_structural_file(
         *scan.notes,
         f"{kind.replace('_', ' ')} ({scan.caller} conventions): {len(scan.events)} event(s) from "
         f"{scan.records_read} record(s); BND mates joined and counted with their event; "
-        f"breakpoints named against {len(genes.genes)} GENCODE v44 protein-coding genes; "
-        f"fusions need >= {min_supporting_reads} supporting reads and FILTER "
-        + " or ".join(sorted(pass_filters)),
+        f"breakpoints named against {len(ctx.genes.genes)} GENCODE v44 protein-coding genes; "
+        f"fusions need >= {qc.min_supporting_reads} supporting reads and FILTER "
+        + " or ".join(sorted(ctx.pass_filters)),
     ]
     return SampleResult(
         sample_id=sample_id,
-        patient_id=patient_id,
+        patient_id=source.patient_id,
         path=str(path),
         kind=kind,
-        genome_build=build,
-        sha256=sha256,
+        genome_build=ctx.build,
+        sha256=source.sha256,
         findings=tuple(findings),
-        accounting=file_accounting(sample_id, path, kind, scan.records_read, outside, counts),
+        accounting=file_accounting(source, scan.records_read, outside, counts),
         notes=tuple(notes),
         caller=scan.caller,
         tumor_sample=scan.tumor_sample,

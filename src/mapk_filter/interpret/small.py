@@ -9,21 +9,24 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from .alleles import trim_alleles
-from .annotate import TRUNCATING, pick_annotation
-from .models import (
+from ..alleles import trim_alleles
+from ..annotate import TRUNCATING, pick_annotation
+from ..context import Context, Source
+from ..models import (
     VAF_DIGITS,
     FileAccounting,
     Finding,
+    Kind,
     SampleResult,
     SmallVariant,
     Status,
     TranscriptAnnotation,
 )
-from .panel import Hotspot, Panel, normalise_chrom
-from .readers.small import SmallVariantScan
-from .rules import TrialRules, VariantRule
-from .settings import Filters
+from ..panel import Hotspot, normalise_chrom
+from ..readers.small import SmallVariantScan
+from ..rules import VariantRule
+from ..targets import codon_span, first_number
+from .qc import Problem, caller_filter, demote
 
 SYNONYMOUS = frozenset({"synonymous_variant", "stop_retained_variant"})
 
@@ -46,25 +49,15 @@ class _Match:
     caveat: tuple[str, str] | None = None  # (reason code, words): demotes to filtered
 
 
-def codon_span(hotspot: Hotspot, strand: str, build: str) -> tuple[str, int, int] | None:
-    """Genomic span of a hotspot's codon, from the c. position of its single-base change."""
-    locus = hotspot.loci.get(build)
-    c_pos = _first_number(hotspot.hgvs_c)
-    if locus is None or len(locus.ref) != 1 or c_pos is None or "_" in hotspot.hgvs_c:
-        return None
-    first = 3 * hotspot.codon - 2
-    sign = 1 if strand == "+" else -1
-    bases = [locus.pos + sign * (c - c_pos) for c in (first, first + 2)]
-    return locus.chrom, min(bases), max(bases)
-
-
 class Classifier:
     """Classifies the small-variant records of one genome build."""
 
-    def __init__(self, panel: Panel, rules: TrialRules, filters: Filters, build: str) -> None:
+    def __init__(self, ctx: Context) -> None:
+        panel, rules, build = ctx.panel, ctx.rules, ctx.build
         self.panel = panel
         self.rules = rules
-        self.filters = filters
+        self.filters = ctx.filters
+        self.pass_filters = ctx.pass_filters
         self.build = build
         # Codons of exclusion alleles (BCL2 G101, F104): any unannotated change there is a
         # possible resistance allele that raw coordinates cannot rule out.
@@ -122,7 +115,7 @@ class Classifier:
             elif annotation is None or not consequences & rule.consequences:
                 continue
             elif rule.match == "codon":
-                codon = _first_number(annotation.hgvs_p)
+                codon = first_number(annotation.hgvs_p)
                 if codon in rule.codons or annotation.hgvs_p in rule.protein_changes:
                     what = f"{annotation.hgvs_p} at codon {codon}"
             elif rule.match == "exon":
@@ -218,7 +211,7 @@ class Classifier:
                 "hotspot allele; could not be interpreted",
             ), hgvs
         if consequences & SYNONYMOUS:
-            codon = _first_number(annotation.hgvs_p)
+            codon = first_number(annotation.hgvs_p)
             at_hotspot = codon is not None and codon in self.panel.hotspot_codons(gene)
             return _Match(
                 Status.BENIGN,
@@ -292,19 +285,19 @@ class Classifier:
             f"{label}: recurrent hotspot ({hotspot.category}) that no trial rule lists",
         )
 
-    def caveats(self, variant: SmallVariant) -> list[tuple[str, str]]:
+    def caveats(self, variant: SmallVariant) -> list[Problem]:
         """QC problems as (reason code, words), most decisive first: values in the file
         that cannot be evidence come first, since every other check reads them."""
         f = self.filters
-        found: list[tuple[str, str]] = []
+        found: list[Problem] = []
         invalid = [variant.tumor.invalid] if variant.tumor.invalid else []
         if variant.normal is not None and variant.normal.invalid:
             invalid.append(f"matched normal: {variant.normal.invalid}")
         if invalid:
             found.append(("invalid_evidence", f"invalid evidence: {'; '.join(invalid)}"))
-        failed = [x for x in variant.filters if x not in f.pass_filters]
-        if failed:
-            found.append(("caller_filter", f"filtered by the caller ({';'.join(failed)})"))
+        filtered = caller_filter(variant.filters, self.pass_filters)
+        if filtered:
+            found.append(filtered)
         normal = variant.normal
         if (
             normal is not None
@@ -362,14 +355,10 @@ class Classifier:
         annotated_genes = [a.gene for a in variant.annotations if a.gene in genes]
         gene = annotated_genes[0] if annotated_genes else genes[0]
         match, hgvs = self._match(variant, gene)
-        status, reason, would_be = match.status, match.reason, None
-        caveats: tuple[str, ...] = ()
+        problems: list[Problem] = []
         if match.status != Status.BENIGN:
             problems = ([match.caveat] if match.caveat else []) + self.caveats(variant)
-            if problems:
-                caveats = tuple(words for _, words in problems)
-                would_be, status = match.status, Status.FILTERED
-                reason = f"filtered:{problems[0][0]}"
+        status, reason, would_be, caveats = demote(match.status, match.reason, problems)
         _, ref, alt = trim_alleles(variant.pos, variant.ref, variant.alt)
         return Finding(
             sample_id=sample_id,
@@ -397,23 +386,10 @@ class Classifier:
         )
 
 
-def _first_number(hgvs: str) -> int | None:
-    """The first position in an HGVS string: the codon of p.Gly12Asp, the base of c.35G>A."""
-    digits = "".join(ch if ch.isdigit() else " " for ch in hgvs).split()
-    return int(digits[0]) if digits else None
-
-
-def classify_scan(
-    scan: SmallVariantScan,
-    panel: Panel,
-    rules: TrialRules,
-    filters: Filters,
-    *,
-    sample_id: str,
-    patient_id: str,
-    sha256: str,
-) -> SampleResult:
-    classifier = Classifier(panel, rules, filters, scan.build)
+def interpret(scan: SmallVariantScan, source: Source, ctx: Context) -> SampleResult:
+    """Every allele of the scan -> a finding; the same allele written twice counts once."""
+    sample_id, patient_id = source.sample_id, source.patient_id
+    classifier = Classifier(replace(ctx, build=scan.build))
     classified = [
         classifier.classify(variant, genes, sample_id, str(scan.path))
         for variant, genes in scan.variants
@@ -455,14 +431,15 @@ def classify_scan(
         sample_id=sample_id,
         patient_id=patient_id,
         path=str(scan.path),
-        kind="small_variants",
+        kind=Kind.SMALL_VARIANTS,
         genome_build=scan.build,
-        sha256=sha256,
+        build_evidence=scan.build_evidence,
+        sha256=source.sha256,
         findings=findings,
         accounting=FileAccounting(
             sample_id=sample_id,
             path=str(scan.path),
-            kind="small_variants",
+            kind=Kind.SMALL_VARIANTS,
             records_read=scan.records_read,
             alleles=scan.alleles,
             outside_panel=scan.outside_panel,
