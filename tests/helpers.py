@@ -34,8 +34,10 @@ def classified(
     scan: SmallVariantScan, panel: Panel, rules: TrialRules, patient_id: str = "p"
 ) -> SampleResult:
     """The small-variant interpreter with default filters, as a test of one file needs it."""
+    from mapk_filter.interpret.small import interpret as interpret_small
+
     source = Source(scan.path, "s", patient_id, Kind.SMALL_VARIANTS)
-    return interpret.small.interpret(scan, source, Context(panel, rules, scan.build))
+    return interpret_small(scan, source, Context(panel, rules, scan.build))
 
 
 FILTER_NAMES = frozenset(f.name for f in fields(Filters))
@@ -171,3 +173,27 @@ def decide_example_batch(out: Path, patients: list[str] | None = None) -> dict[s
         )
         reports[patient] = out / patient / "report.json"
     return reports
+
+
+def example_sheets(sheets: Path, patients: tuple[str, ...], files: Path | None = None) -> None:
+    """Patient and sample sheets of some example patients in ``sheets``, with absolute file
+    paths: to the example files, or (``files``) to copies of them there, file and index."""
+    import csv
+    import shutil
+
+    batch = REPO / "resources" / "example_batch"
+    sheets.mkdir(parents=True, exist_ok=True)
+    for name in ("patients.tsv", "samples.tsv"):
+        with open(batch / name, newline="") as handle:
+            rows = list(csv.reader(handle, delimiter="\t"))
+        header, body = rows[0], [r for r in rows[1:] if r[0] in patients]
+        if name == "samples.tsv":
+            where = header.index("path")
+            for row in body:
+                if files is not None:
+                    files.mkdir(parents=True, exist_ok=True)
+                    for source in batch.glob(row[where] + "*"):
+                        if not (files / source.name).exists():
+                            shutil.copy2(source, files / source.name)
+                row[where] = str((files or batch) / row[where])
+        (sheets / name).write_text("\n".join("\t".join(r) for r in [header, *body]) + "\n")

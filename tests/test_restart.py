@@ -8,7 +8,6 @@ for byte what an uninterrupted run writes, apart from the run time.
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 import signal
@@ -18,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import REPO, run_workflow, workflow_command
+from helpers import REPO, example_sheets, run_workflow, workflow_command
 
 pytestmark = pytest.mark.workflow  # snakemake in a subprocess
 
@@ -31,17 +30,7 @@ def _batch(workdir: Path, sheets: Path) -> Path:
     """A few example patients' sheets (absolute paths, in ``sheets``, shared by every run so
     that the reports name the same inputs) and a two-line config in ``workdir``."""
     workdir.mkdir(parents=True, exist_ok=True)
-    sheets.mkdir(parents=True, exist_ok=True)
-    for name in ("patients.tsv", "samples.tsv"):
-        with open(BATCH / name, newline="") as handle:
-            rows = list(csv.reader(handle, delimiter="\t"))
-        header, body = rows[0], [r for r in rows[1:] if r[0] in PATIENTS]
-        if name == "samples.tsv":
-            where = header.index("path")
-            for row in body:
-                row[where] = str(BATCH / row[where])
-        text = "\n".join("\t".join(r) for r in [header, *body]) + "\n"
-        (sheets / name).write_text(text)
+    example_sheets(sheets, PATIENTS)
     (workdir / "config.yaml").write_text(
         f"patients: {sheets / 'patients.tsv'}\nsamples: {sheets / 'samples.tsv'}\n"
     )

@@ -375,6 +375,13 @@ def test_slurm_profile_dry_run():
         check=False,
     )
     assert run.returncode == 0, run.stderr[-3000:]
+    # every shard job asks for the resources its size needs (rules/common.smk)
+    jobs = re.findall(r"rule (\w+):\n(?:    .*\n)*?    resources: ([^\n]*)", run.stdout)
+    resources = {name: dict(kv.split("=", 1) for kv in r.split(", ")) for name, r in jobs}
+    shards = [n for n in resources if n.startswith(("classify_shard_", "report_shard_"))]
+    assert shards and all(resources[n]["mem_mb"] == "1000" for n in shards)
+    assert resources["classify_shard_1"]["runtime"] == str(10 + 2 * 50)  # a full shard
+    assert resources["summarize_batch"]["mem_mb"] == "2000"  # the profile's set-resources
 
 
 def test_an_eligibility_value_in_the_config_is_refused(tmp_path):

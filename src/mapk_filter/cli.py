@@ -6,11 +6,12 @@ import argparse
 import dataclasses
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from . import __version__
 from .errors import MapkFilterError
+from .models import SampleResult
 from .settings import Filters, Reference
 
 
@@ -51,27 +52,36 @@ def cmd_panel_check(args: argparse.Namespace) -> int:
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
-    from .pipeline import classify_sample
+    from .pipeline import classify_sample, classify_samples
 
-    result, error = classify_sample(
-        sample_sheet=args.sample_sheet,
-        sample_id=args.sample_id,
-        patient_id=args.patient_id,
-        default_build=args.default_build,
-        filters=_filters(args),
-        reference=Reference(fasta=args.fasta, gff3=args.gff3),
-        panel_dir=args.panel_dir,
-        rules_path=args.rules,
-        out=args.out,
-    )
-    if error:
-        print(f"mapk-filter: error: {error}", file=sys.stderr)
-    acc = result.accounting
-    print(
-        f"{result.sample_id}: {acc.alleles} alleles, {acc.outside_panel} outside the panel, "
-        f"{acc.in_panel} in the panel {dict(acc.by_status)}",
-        file=sys.stderr,
-    )
+    common = {
+        "sample_sheet": args.sample_sheet,
+        "default_build": args.default_build,
+        "filters": _filters(args),
+        "reference": Reference(fasta=args.fasta, gff3=args.gff3),
+        "panel_dir": args.panel_dir,
+        "rules_path": args.rules,
+    }
+    done: Iterable[tuple[SampleResult, str | None]]
+    if args.out is not None:
+        if len(args.sample_id) != 1:
+            raise MapkFilterError("--out takes one --sample-id; use --out-dir for several")
+        done = [
+            classify_sample(
+                sample_id=args.sample_id[0], patient_id=args.patient_id, out=args.out, **common
+            )
+        ]
+    else:
+        done = classify_samples(sample_ids=args.sample_id, out_dir=args.out_dir, **common)
+    for result, error in done:
+        if error:
+            print(f"mapk-filter: error: {error}", file=sys.stderr)
+        acc = result.accounting
+        print(
+            f"{result.sample_id}: {acc.alleles} alleles, {acc.outside_panel} outside the panel, "
+            f"{acc.in_panel} in the panel {dict(acc.by_status)}",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -93,11 +103,30 @@ def cmd_decide(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    from .output import atomic_write
     from .reports.html import render_patient
-    from .reports.patient import atomic_write
 
     report = json.loads(args.report.read_text(encoding="utf-8"))
     atomic_write(args.out, render_patient(report))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .pipeline import report_patients
+
+    reports = report_patients(
+        patient_sheet=args.patient_sheet,
+        sample_sheet=args.sample_sheet,
+        patient_ids=args.patient_id,
+        sample_results=args.sample_results,
+        out_root=args.out_root,
+        panel_dir=args.panel_dir,
+        rules_path=args.rules,
+        sheet_errors=json.loads(args.sheet_errors) if args.sheet_errors else {},
+        pdf=args.pdf,
+    )
+    for report in reports:
+        print(f"{report['patient_id']}: {report['decision']}", file=sys.stderr)
     return 0
 
 
@@ -138,11 +167,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_options(check)
     check.set_defaults(func=cmd_panel_check)
 
-    classify = sub.add_parser("classify", help="read and classify one input file")
+    classify = sub.add_parser(
+        "classify",
+        help="read and classify input files: one (--out) or a shard of them (--out-dir)",
+    )
     classify.add_argument("--sample-sheet", type=Path, required=True)
-    classify.add_argument("--sample-id", required=True)
     classify.add_argument(
-        "--patient-id", help="read only this patient's rows of the sheet (as the workflow does)"
+        "--sample-id", required=True, nargs="+", help="one or more sample ids of the sheet"
+    )
+    classify.add_argument(
+        "--patient-id", help="with --out: read only this patient's rows of the sheet"
     )
     classify.add_argument(
         "--default-build",
@@ -152,7 +186,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     classify.add_argument("--fasta", type=Path, help="reference FASTA for bcftools csq")
     classify.add_argument("--gff3", type=Path, help="Ensembl GFF3 for bcftools csq")
-    classify.add_argument("--out", type=Path, required=True, help="sample result JSON")
+    where = classify.add_mutually_exclusive_group(required=True)
+    where.add_argument("--out", type=Path, help="the one sample's result JSON")
+    where.add_argument(
+        "--out-dir", type=Path, help="folder for <sample_id>.json, one per sample id"
+    )
     _add_data_options(classify)
     _add_filter_options(classify)
     classify.set_defaults(func=cmd_classify)
@@ -174,6 +212,32 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--report", type=Path, required=True)
     render.add_argument("--out", type=Path, required=True)
     render.set_defaults(func=cmd_render)
+
+    report = sub.add_parser(
+        "report",
+        help="a shard of patients: decide and render each (report.json, variants.tsv, "
+        "report.html, report.pdf with --pdf)",
+    )
+    report.add_argument("--patient-sheet", type=Path, required=True)
+    report.add_argument("--sample-sheet", type=Path, required=True)
+    report.add_argument("--patient-id", required=True, nargs="+", help="the shard's patients")
+    report.add_argument(
+        "--sample-results",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="their sample result JSONs (each names its patient)",
+    )
+    report.add_argument(
+        "--out-root", type=Path, required=True, help="writes <out-root>/<patient_id>/"
+    )
+    report.add_argument(
+        "--sheet-errors",
+        help="JSON object: patient id -> its sample-sheet rows left out of the run, with why",
+    )
+    report.add_argument("--pdf", action="store_true", help="also print report.pdf (A4)")
+    _add_data_options(report)
+    report.set_defaults(func=cmd_report)
 
     pdf = sub.add_parser("pdf", help="print report.html or summary.html as an A4 PDF")
     pdf.add_argument("--html", type=Path, required=True, help="a rendered report or summary")

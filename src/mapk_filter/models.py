@@ -232,7 +232,7 @@ class FileAccounting:
     alleles: int = 0  # after multi-allelic split
     outside_panel: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
-    region_query: bool = False  # True: an index limited reading to panel regions
+    region_query: bool = False  # True: only the panel regions were read (index or htslib)
     error: str | None = None  # set when the file could not be read
 
     @property
@@ -284,6 +284,24 @@ class SampleResult:
         return self.build_evidence != "default"
 
     def to_dict(self) -> dict[str, Any]:
+        return self._fields([f.to_dict() for f in self.findings])
+
+    def to_json(self) -> bytes:
+        """The result as indented JSON (results/samples/<id>.json), encoded by orjson: the
+        findings, frozen dataclasses, are serialised natively in field order, without the
+        per-finding dicts that made a whole genome's thousands of findings slow to write."""
+        import orjson
+
+        encoded = orjson.dumps(self._fields(self.findings), option=orjson.OPT_INDENT_2)
+        return encoded + b"\n"
+
+    @classmethod
+    def from_json(cls, data: bytes) -> SampleResult:
+        import orjson
+
+        return cls.from_dict(orjson.loads(data))
+
+    def _fields(self, findings: Any) -> dict[str, Any]:
         return {
             "sample_id": self.sample_id,
             "patient_id": self.patient_id,
@@ -298,7 +316,7 @@ class SampleResult:
             "tumor_sample": self.tumor_sample,
             "normal_sample": self.normal_sample,
             "notes": list(self.notes),
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": findings,
             "accounting": self.accounting.to_dict(),
         }
 

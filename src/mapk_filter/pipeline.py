@@ -8,25 +8,24 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .context import Context, Source
-from .decide import decide
 from .errors import InputError, MapkFilterError, SheetError
 from .interpret import classify
 from .models import FileAccounting, Kind, SampleResult
-from .panel import load_panel
-from .provenance import provenance
-from .reports.batch import batch_facts, error_row, summary_row, summary_tsv
-from .reports.html import render_batch
-from .reports.patient import atomic_write, build_report, variants_tsv, write_json
+from .output import atomic_write, write_json
+from .panel import Panel, load_panel
 from .resources import sha256_file
-from .rules import load_rules
+from .rules import TrialRules, load_rules
 from .settings import Filters, Reference
 from .sheets import SampleRow, read_patient, read_samples
-from .timepoints import Timepoint
+
+# Deciding and reporting are imported where they are used: classifying a file (a whole
+# genome's classify job) does not pay for them.
 
 
 def _sample_row(sample_sheet: Path, sample_id: str, patient_id: str | None) -> SampleRow:
@@ -69,8 +68,45 @@ def classify_sample(
 ) -> tuple[SampleResult, str | None]:
     """Read and classify one file; returns the result and the error message, if any."""
     row = _sample_row(sample_sheet, sample_id, patient_id)
-    build = row.genome_build or default_build
     panel, rules = load_panel(panel_dir), load_rules(rules_path)
+    result, error = _classify_row(row, Context(panel, rules, default_build, filters, reference))
+    atomic_write(out, result.to_json())
+    return result, error
+
+
+def classify_samples(
+    *,
+    sample_sheet: Path,
+    sample_ids: list[str],
+    default_build: str,
+    filters: Filters,
+    reference: Reference,
+    panel_dir: Path | None,
+    rules_path: Path | None,
+    out_dir: Path,
+) -> Iterator[tuple[SampleResult, str | None]]:
+    """A shard of files in one process: the sheet, panel and rules are read once, and each
+    file's result goes to ``out_dir/<sample_id>.json`` as it is done. A bad file costs only
+    its own result (its error is in it), never the rest of the shard."""
+    panel, rules = load_panel(panel_dir), load_rules(rules_path)
+    ctx = Context(panel, rules, default_build, filters, reference)
+    rows: dict[str, list[SampleRow]] = {}
+    for row in read_samples(sample_sheet, strict=False):
+        rows.setdefault(row.sample_id, []).append(row)
+    for sample_id in sample_ids:
+        found = rows.get(sample_id, [])
+        if len(found) != 1:
+            raise SheetError(f"{sample_sheet}: sample_id '{sample_id}' appears {len(found)} times")
+        result, error = _classify_row(found[0], ctx)
+        atomic_write(out_dir / f"{sample_id}.json", result.to_json())
+        yield result, error
+
+
+def _classify_row(row: SampleRow, run: Context) -> tuple[SampleResult, str | None]:
+    """One sheet row's file, read and interpreted on its build (the sheet's, else the
+    configured default)."""
+    build = row.genome_build or run.build
+    ctx = replace(run, build=build) if build != run.build else run
     error: str | None = None
     try:
         if not row.path.is_file():
@@ -91,7 +127,7 @@ def classify_sample(
             caller=row.caller,
             build_from_header=row.genome_build is None,
         )
-        result = classify(source, Context(panel, rules, build, filters, reference))
+        result = classify(source, ctx)
     except (MapkFilterError, OSError) as exc:
         error = str(exc)
         result = _failed(row, build, error)
@@ -104,7 +140,7 @@ def classify_sample(
         result = replace(result, build_evidence="sheet" if row.genome_build else "default")
     if not error and result.accounting.records_read == 0:
         note = (
-            "no records in the panel regions: the index's region queries returned none"
+            "no records in the panel regions: only they were read, and hold none"
             if result.accounting.region_query
             else "no records in file: it was read, and holds nothing to assess"
         )
@@ -112,7 +148,6 @@ def classify_sample(
     if row.genome_build is None and result.kind != Kind.SMALL_VARIANTS and not error:
         note = f"no genome_build in the sample sheet: {build} (the configured default) assumed"
         result = replace(result, notes=(*result.notes, note))
-    write_json(out, result.to_dict())
     return result, error
 
 
@@ -127,11 +162,33 @@ def decide_patient(
     rules_path: Path | None,
     sheet_errors: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    patient = read_patient(patient_sheet, patient_id)
+    samples = tuple(_load_result(p) for p in sample_results)
     panel, rules = load_panel(panel_dir), load_rules(rules_path)
-    samples = tuple(
-        SampleResult.from_dict(json.loads(p.read_text(encoding="utf-8"))) for p in sample_results
+    return _decide(
+        patient_sheet, sample_sheet, patient_id, samples, out_dir, panel, rules, sheet_errors
     )
+
+
+def _load_result(path: Path) -> SampleResult:
+    return SampleResult.from_json(path.read_bytes())
+
+
+def _decide(
+    patient_sheet: Path,
+    sample_sheet: Path,
+    patient_id: str,
+    samples: tuple[SampleResult, ...],
+    out_dir: Path,
+    panel: Panel,
+    rules: TrialRules,
+    sheet_errors: tuple[str, ...],
+) -> dict[str, Any]:
+    from .decide import decide
+    from .provenance import provenance
+    from .reports.patient import build_report, variants_tsv
+    from .timepoints import Timepoint
+
+    patient = read_patient(patient_sheet, patient_id)
     foreign = [s.sample_id for s in samples if s.patient_id != patient_id]
     if foreign:
         raise SheetError(f"sample results {', '.join(foreign)} belong to another patient")
@@ -157,8 +214,50 @@ def decide_patient(
     return report
 
 
+def report_patients(
+    *,
+    patient_sheet: Path,
+    sample_sheet: Path,
+    patient_ids: list[str],
+    sample_results: list[Path],
+    out_root: Path,
+    panel_dir: Path | None,
+    rules_path: Path | None,
+    sheet_errors: dict[str, list[str]],
+    pdf: bool,
+) -> Iterator[dict[str, Any]]:
+    """A shard of patients in one process: each is decided (report.json, variants.tsv) and
+    rendered (report.html, and report.pdf with ``pdf``) in ``out_root/<patient_id>/``.
+    ``sample_results`` are all their files' results, each known by its patient_id."""
+    from .reports.html import render_patient
+
+    panel, rules = load_panel(panel_dir), load_rules(rules_path)
+    by_patient: dict[str, list[SampleResult]] = {}
+    for path in sample_results:
+        result = _load_result(path)
+        by_patient.setdefault(result.patient_id, []).append(result)
+    for patient_id in patient_ids:
+        out_dir = out_root / patient_id
+        samples = tuple(by_patient.get(patient_id, ()))
+        errors = tuple(sheet_errors.get(patient_id, ()))
+        report = _decide(
+            patient_sheet, sample_sheet, patient_id, samples, out_dir, panel, rules, errors
+        )
+        # rendered from report.json as written, as `mapk-filter render` does
+        html = render_patient(json.loads((out_dir / "report.json").read_text(encoding="utf-8")))
+        atomic_write(out_dir / "report.html", html)
+        if pdf:
+            from .reports.pdf import write_pdf
+
+            write_pdf(html, out_dir / "report.pdf", base=out_dir)
+        yield report
+
+
 def summarize_batch(report_paths: list[Path], out_dir: Path, sheet_errors: list[str]) -> None:
     """summary.tsv/html; sheet rows left out of the run are listed, not forgotten."""
+    from .reports.batch import batch_facts, error_row, summary_row, summary_tsv
+    from .reports.html import render_batch
+
     reports = [json.loads(p.read_text(encoding="utf-8")) for p in report_paths]
     rows = [summary_row(r, p, out_dir) for r, p in zip(reports, report_paths, strict=True)]
     left_out: dict[str, list[str]] = {}

@@ -124,13 +124,46 @@ for who, what in PATIENT_ERRORS + SAMPLE_ERRORS:
     logger.warning(f"mapk-filter: sheet error, row left out ({who}): {what}")
 
 
-def sample_path(wildcards):
-    return resolved(samples.loc[wildcards.sample, "path"])
+def sample_path_of(sample):
+    return resolved(samples.loc[sample, "path"])
 
 
-def patient_sample_results(wildcards):
-    ids = samples.loc[samples["patient_id"] == wildcards.patient, "sample_id"]
+def patient_results(patient):
+    ids = samples.loc[samples["patient_id"] == patient, "sample_id"]
     return [f"results/samples/{s}.json" for s in ids]
+
+
+def shards(ids, size):
+    """Consecutive runs of ``size`` ids, in sorted order: the same batch always gives the
+    same shards, so a changed file reruns only the shard it is in."""
+    ids = sorted(ids)
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+# Jobs that each do many files (SPEC §7): one Python start per shard, not per file.
+FILE_SHARDS = shards(samples["sample_id"], config["shards"]["files"])
+PATIENT_SHARDS = shards(PATIENT_IDS, config["shards"]["patients"])
+# Cluster resources of a shard job: memory is flat (one file at a time); the time limit
+# grows with the shard (generous: a whole-genome VCF without an index is a minute).
+SHARD_MEM_MB = 1000
+
+
+def shard_runtime(items):
+    """Minutes a shard of ``items`` files or patients may take on a cluster."""
+    return 10 + 2 * items
+
+
+def patient_report(patient, name, label):
+    """A patient's HTML or PDF report, filed under the patient in `snakemake --report`."""
+    return report(
+        f"results/patients/{patient}/{name}",
+        caption=(
+            "../report/patient.rst" if label == "HTML" else "../report/patient_pdf.rst"
+        ),
+        category="Patients",
+        subcategory=patient,
+        labels={"patient": patient, "format": label},
+    )
 
 
 def data_options():

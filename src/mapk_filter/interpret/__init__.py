@@ -15,32 +15,43 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
 from ..context import Context, Source
 from ..models import Kind, SampleResult
-from ..readers import copy_number as read_copy_number
-from ..readers import coverage as read_coverage
-from ..readers import rna_fusions as read_rna_fusions
-from ..readers import small as read_small
-from ..readers import structural as read_structural
-from . import copy_number, coverage, small, structural
 
 
 @dataclass(frozen=True)
 class Handler:
-    """How one input kind is read and interpreted."""
+    """How one input kind is read and interpreted: ``read`` of readers/<reader>.py and
+    ``interpret`` of interpret/<interpreter>.py, imported when first used (a job reading
+    small-variant files does not import the copy-number or coverage code)."""
 
-    read: Callable[[Source, Context], Any]
-    interpret: Callable[[Any, Source, Context], SampleResult]
+    reader: str
+    interpreter: str
+
+    @property
+    def read(self) -> Callable[[Source, Context], Any]:
+        reader: Callable[[Source, Context], Any] = import_module(
+            f"mapk_filter.readers.{self.reader}"
+        ).read
+        return reader
+
+    @property
+    def interpret(self) -> Callable[[Any, Source, Context], SampleResult]:
+        interpreter: Callable[[Any, Source, Context], SampleResult] = import_module(
+            f"mapk_filter.interpret.{self.interpreter}"
+        ).interpret
+        return interpreter
 
 
 HANDLERS: dict[Kind, Handler] = {
-    Kind.SMALL_VARIANTS: Handler(read_small.read, small.interpret),
-    Kind.STRUCTURAL_VARIANTS: Handler(read_structural.read, structural.interpret),
-    Kind.RNA_FUSIONS: Handler(read_rna_fusions.read, structural.interpret),
-    Kind.COPY_NUMBER: Handler(read_copy_number.read, copy_number.interpret),
-    Kind.COVERAGE: Handler(read_coverage.read, coverage.interpret),
+    Kind.SMALL_VARIANTS: Handler("small", "small"),
+    Kind.STRUCTURAL_VARIANTS: Handler("structural", "structural"),
+    Kind.RNA_FUSIONS: Handler("rna_fusions", "structural"),
+    Kind.COPY_NUMBER: Handler("copy_number", "copy_number"),
+    Kind.COVERAGE: Handler("coverage", "coverage"),
 }
 
 

@@ -37,7 +37,7 @@ def write_pdf(html: str, out: Path, base: Path | None = None) -> None:
     PDF under the final name) and with the mode the umask gives a new file."""
     from weasyprint import HTML  # imported here: the HTML-only commands do not need it
 
-    from .patient import atomic_write
+    from ..output import atomic_write
 
     document = HTML(string=html, base_url=str(base or out.parent)).render()
     atomic_write(out, document.write_pdf())
