@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -20,6 +21,7 @@ def _wrap(text: object) -> Markup:
     return Markup("<wbr>").join(escape(piece) for piece in pieces)
 
 
+@cache  # one per process: a shard renders many reports from the same compiled templates
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("mapk_filter.reports", "templates"),

@@ -80,6 +80,15 @@ OTHER_RECORDS_SHOWN = 2000  # non-decisive panel records listed in report.json (
 
 
 @cache
+def _report_validator() -> jsonschema.protocols.Validator:
+    """The report schema's validator, built (and the schema checked) once per process."""
+    schema = report_schema()
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    return validator_class(schema)
+
+
+@cache
 def _kinase_words() -> dict[str, str]:
     """gene -> its kinase-domain exons and source, as the report and variants.tsv say them
     (read once per process: both outputs of every patient use it)."""
@@ -162,7 +171,7 @@ def build_report(
         "provenance": provenance,
     }
     _add_views(report, decision, rules, panel)
-    jsonschema.validate(report, report_schema())
+    _report_validator().validate(report)
     return report
 
 
