@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from mapk_filter.panel import load_panel  # noqa: E402
-from mapk_filter.readers.vcf_header import contig_lengths  # noqa: E402
+from mapk_filter.readers.build import contig_lengths  # noqa: E402
 
 HEADER = """##fileformat=VCFv4.2
 ##FILTER=<ID=PASS,Description="All filters passed">

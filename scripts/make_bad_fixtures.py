@@ -42,8 +42,8 @@ from make_sv_fixtures import (
 )
 
 from mapk_filter.panel import Hotspot, load_panel
-from mapk_filter.readers.integrity import BGZF_EOF
-from mapk_filter.readers.vcf_header import contig_lengths
+from mapk_filter.readers.build import contig_lengths
+from mapk_filter.readers.coverage_layout import BGZF_EOF
 
 OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "bad"
 PANEL = load_panel()

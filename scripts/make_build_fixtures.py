@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mapk_filter.panel import Panel, load_panel
-from mapk_filter.readers.vcf_header import contig_lengths
+from mapk_filter.readers.build import contig_lengths
 
 OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "build"
 BUILD = "GRCh37"

@@ -23,8 +23,8 @@ from pathlib import Path
 import pysam
 
 from mapk_filter.panel import Panel, load_panel
-from mapk_filter.readers.coverage import BGZF_EOF
-from mapk_filter.readers.vcf_header import contig_lengths
+from mapk_filter.readers.build import contig_lengths
+from mapk_filter.readers.coverage_layout import BGZF_EOF
 from mapk_filter.targets import codon_span
 
 OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "coverage"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mapk_filter.panel import load_panel
-from mapk_filter.readers.vcf_header import contig_lengths
+from mapk_filter.readers.build import contig_lengths
 
 OUT = Path(__file__).resolve().parents[1] / "tests" / "data"
 PANEL = load_panel()

@@ -23,8 +23,7 @@ from helpers import classify_from_sheet
 from mapk_filter.decide import decide
 from mapk_filter.errors import InputError
 from mapk_filter.models import Decision, SampleResult, Status
-from mapk_filter.readers.small import read_small_variants
-from mapk_filter.readers.vcf_header import (
+from mapk_filter.readers.build import (
     MIN_REF_BASES,
     build_from_reference_lines,
     builds_named,
@@ -32,8 +31,9 @@ from mapk_filter.readers.vcf_header import (
     compare_ref_bases,
     contig_lengths,
     fasta_build,
-    parse_header,
 )
+from mapk_filter.readers.small import read_small_variants
+from mapk_filter.readers.vcf_header import parse_header
 from mapk_filter.settings import Reference
 from mapk_filter.sheets import Patient
 

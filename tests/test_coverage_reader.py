@@ -16,7 +16,8 @@ import pysam
 import pytest
 
 from mapk_filter.errors import InputError
-from mapk_filter.readers.coverage import BGZF_EOF, Target, read_coverage
+from mapk_filter.readers.coverage import Target, read_coverage
+from mapk_filter.readers.coverage_layout import BGZF_EOF
 from mapk_filter.targets import codon_span
 
 COVERAGE = Path(__file__).resolve().parent / "data" / "coverage"

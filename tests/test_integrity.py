@@ -1,4 +1,4 @@
-"""readers/integrity.py and the checks it gives the readers, one mechanism per test.
+"""readers/integrity.py, readers/index.py and the checks they give the readers, one per test.
 
 The catalogue (test_bad_files.py) shows what each broken file gives through the
 workflow; these tests pin the pieces: the index parser agrees with htslib, good indexes
@@ -20,19 +20,17 @@ from cyvcf2 import VCF
 
 from mapk_filter.errors import InputError
 from mapk_filter.readers import small
+from mapk_filter.readers.build import contig_lengths
 from mapk_filter.readers.copy_number import read_copy_number
 from mapk_filter.readers.evidence import allele_depths
+from mapk_filter.readers.index import UntrustedIndex, index_distrust, read_index
 from mapk_filter.readers.integrity import (
     RecordOrder,
-    UntrustedIndex,
     check_container,
     check_last_line,
     compression,
-    index_distrust,
-    read_index,
 )
 from mapk_filter.readers.rna_fusions import read_rna_fusions
-from mapk_filter.readers.vcf_header import contig_lengths
 
 DATA = Path(__file__).resolve().parent / "data"
 BAD = DATA / "bad"

@@ -15,19 +15,8 @@ from ..context import Context, Source
 from ..models import FileAccounting, Finding, SampleResult, Status
 from ..readers.structural import UPSTREAM, Junction, StructuralScan, SvEvent
 from ..settings import Filters
-from .fusions import (
-    DOUBTS,
-    RANK,
-    RECIPROCAL_DOUBT,
-    Call,
-    FusionContext,
-    Judgement,
-    Side,
-    judge,
-    shifted,
-    sides_of,
-    single_call,
-)
+from .fusion_sides import FusionContext, Side, shifted, sides_of
+from .fusions import DOUBTS, RANK, RECIPROCAL_DOUBT, Call, Judgement, judge, single_call
 from .qc import Problem, caller_filter, demote
 
 # A forward junction that answers a reciprocal's doubt: a listed or reviewable reading.

@@ -33,6 +33,7 @@ from typing import Any
 from ..context import Context, Source
 from ..errors import InputError
 from ..panel import normalise_chrom
+from .build import check_build
 from .evidence import format_values
 from .integrity import (
     Compression,
@@ -43,7 +44,6 @@ from .integrity import (
 from .vcf import open_vcf
 from .vcf_header import (
     HeaderFacts,
-    check_build,
     choose_samples,
     unreadable_as_input_error,
 )

@@ -41,24 +41,25 @@ from ..normalise import left_align
 from ..panel import Panel, normalise_chrom
 from ..progress import EVERY, Meter
 from ..settings import Reference
+from .build import (
+    REF_CHECK_RECORDS,
+    BuildCall,
+    RefBaseCheck,
+    compare_ref_bases,
+    establish_build,
+)
 from .evidence import extractor_for
+from .index import UntrustedIndex, index_distrust
 from .integrity import (
     Compression,
     RecordOrder,
-    UntrustedIndex,
     check_contigs,
-    index_distrust,
 )
 from .vcf import open_records, open_vcf
 from .vcf_header import (
     CALLERS,
-    REF_CHECK_RECORDS,
-    BuildCall,
     HeaderFacts,
-    RefBaseCheck,
     choose_samples,
-    compare_ref_bases,
-    establish_build,
     unreadable_as_input_error,
 )
 
