@@ -19,7 +19,7 @@ import pytest
 from cyvcf2 import VCF
 
 from mapk_filter.errors import InputError
-from mapk_filter.readers import small
+from mapk_filter.readers import panel_regions, small
 from mapk_filter.readers.build import contig_lengths
 from mapk_filter.readers.copy_number import read_copy_number
 from mapk_filter.readers.evidence import allele_depths
@@ -163,7 +163,7 @@ def test_the_unsorted_file_passes_the_static_checks_and_fails_the_queries(tmp_pa
     assert index_distrust(path, Path(f"{path}.tbi"), [], "bgzf") is None
     vcf = VCF(str(path))
     with pytest.raises(UntrustedIndex, match="returned chr12:25227341 after chr12:25245350"):
-        list(small._records(vcf, ["chr12:25205246-25250936"], path))
+        list(panel_regions.panel_records(vcf, ["chr12:25205246-25250936"], path))
 
 
 class _FakeRecord:
@@ -190,20 +190,20 @@ class _FakeVcf:
 )
 def test_region_answers_outside_the_region_or_unsorted_are_not_trusted(records, why):
     with pytest.raises(UntrustedIndex, match=why):
-        list(small._records(_FakeVcf(records), ["chr12:100-200"], Path("x.vcf.gz")))
+        list(panel_regions.panel_records(_FakeVcf(records), ["chr12:100-200"], Path("x.vcf.gz")))
 
 
 def test_an_index_failing_its_queries_is_dropped_for_streaming(tmp_path, panel, monkeypatch):
     path = _bgzip(tmp_path, _text(G12D))
     pysam.tabix_index(str(path), preset="vcf", force=True)
-    real = small._records
+    real = panel_regions.panel_records
 
     def failing(vcf, regions, where):
         if regions is not None:
             raise UntrustedIndex("htslib fails the region query chr12:1-2: test")
         return real(vcf, regions, where)
 
-    monkeypatch.setattr(small, "_records", failing)
+    monkeypatch.setattr(small, "panel_records", failing)
     scan = small.read_small_variants(path, panel, "GRCh38")
     assert not scan.region_query
     assert (

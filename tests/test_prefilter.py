@@ -11,7 +11,7 @@ import pytest
 from helpers import MUTECT2_HEADER, classified
 
 from mapk_filter.errors import InputError
-from mapk_filter.readers import small
+from mapk_filter.readers import panel_regions
 from mapk_filter.readers.small import read_small_variants
 
 
@@ -44,7 +44,7 @@ def test_an_unindexed_large_file_is_prefiltered_with_the_same_findings(
     path = _wgs_like(tmp_path, panel)
     whole = read_small_variants(path, panel, "GRCh38", workdir=tmp_path)
     assert whole.records_read == 2001 and not whole.region_query  # small: read record by record
-    monkeypatch.setattr(small, "PREFILTER_BYTES", 0)  # as if it were a whole genome
+    monkeypatch.setattr(panel_regions, "PREFILTER_BYTES", 0)  # as if it were a whole genome
     work = tmp_path / "work"
     work.mkdir()
     fast = read_small_variants(path, panel, "GRCh38", workdir=work)
@@ -64,7 +64,7 @@ def test_a_corrupt_large_file_is_an_input_error_naming_it(tmp_path, panel, monke
     middle = len(data) // 2
     data[middle : middle + 64] = bytes(64)  # a damaged block inside the file
     path.write_bytes(bytes(data))
-    monkeypatch.setattr(small, "PREFILTER_BYTES", 0)
+    monkeypatch.setattr(panel_regions, "PREFILTER_BYTES", 0)
     with pytest.raises(InputError) as caught:
         read_small_variants(path, panel, "GRCh38", workdir=tmp_path)
     assert str(path) in str(caught.value)

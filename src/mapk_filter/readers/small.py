@@ -1,10 +1,11 @@
 """Small-variant VCF/VCF.gz/BCF reading with cyvcf2, restricted to panel regions.
 
 With a tabix/CSI index the panel regions are queried directly, so cost does not grow with
-genome size; without one, the file is streamed once. Every allele read is counted as
+genome size; without one, the file is streamed once (a large one by htslib, keeping the
+panel regions' records: readers/panel_regions.py). Every allele read is counted as
 outside the panel or returned, so the caller can account for all of them.
 
-Before a record is trusted (readers/integrity.py): a bgzip/BCF file must end with its BGZF
+Before a record is trusted (readers/integrity.py, readers/index.py): a bgzip/BCF file must end with its BGZF
 end-of-file block (else it is truncated: an error), and an index must describe this file
 (age, the offsets of its first and last record, a query for the first record); while
 querying, each region's records must lie in the region and come back sorted. An index
@@ -25,9 +26,6 @@ from __future__ import annotations
 
 import math
 import tempfile
-import warnings
-from bisect import bisect_right
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
@@ -38,7 +36,7 @@ from ..context import Context, Source
 from ..errors import InputError
 from ..models import SampleEvidence, SmallVariant, TranscriptAnnotation
 from ..normalise import left_align
-from ..panel import Panel, normalise_chrom
+from ..panel import Panel
 from ..progress import EVERY, Meter
 from ..settings import Reference
 from .build import (
@@ -54,6 +52,13 @@ from .integrity import (
     Compression,
     RecordOrder,
     check_contigs,
+)
+from .panel_regions import (
+    PanelRegions,
+    merged_regions,
+    panel_records,
+    prefiltered,
+    worth_prefiltering,
 )
 from .vcf import open_records, open_vcf
 from .vcf_header import (
@@ -78,7 +83,7 @@ class SmallVariantScan:
     annotation_sources: tuple[str, ...]
     region_query: bool
     # How ``build`` was established: fasta_ref_bases | contigs | reference_line | sheet |
-    # default (vcf_header.BUILD_EVIDENCE); only "default" is unverified.
+    # default (build.BUILD_EVIDENCE); only "default" is unverified.
     build_evidence: str = "default"
     records_read: int = 0
     alleles: int = 0
@@ -134,132 +139,6 @@ def _with_fasta_contigs(path: Path, fasta: Path, workdir: Path | None) -> Path:
             str(path), f"bcftools reheader with the contigs of {fai.name} failed: {message}"
         ) from exc
     return out
-
-
-def _merged(panel: Panel, build: str) -> list[tuple[str, int, int]]:
-    merged: list[list[Any]] = []
-    for chrom, start, end, _ in panel.regions(build):
-        if merged and merged[-1][0] == chrom and start <= merged[-1][2] + 1:
-            merged[-1][2] = max(merged[-1][2], end)
-        else:
-            merged.append([chrom, start, end])
-    return [(c, s, e) for c, s, e in merged]
-
-
-def _merged_regions(panel: Panel, build: str, uses_chr: bool) -> list[str]:
-    prefix = "chr" if uses_chr else ""
-    return [f"{prefix}{c}:{s}-{e}" for c, s, e in _merged(panel, build)]
-
-
-class PanelRegions:
-    """Fast "could this record touch the panel?" for streaming: bisect on merged regions.
-
-    Contig names are normalised once per name, not once per record; only records that
-    may overlap go on to the exact per-gene lookup.
-    """
-
-    def __init__(self, panel: Panel, build: str) -> None:
-        self._by_chrom: dict[str, tuple[list[int], list[int]]] = {}
-        for chrom, start, end in _merged(panel, build):
-            starts, ends = self._by_chrom.setdefault(chrom, ([], []))
-            starts.append(start)
-            ends.append(end)
-        self._names: dict[str, str] = {}
-
-    def normalised(self, raw: str) -> str:
-        name = self._names.get(raw)
-        if name is None:
-            name = self._names[raw] = normalise_chrom(raw)
-        return name
-
-    def may_overlap(self, raw_chrom: str, start: int, end: int) -> bool:
-        intervals = self._by_chrom.get(self.normalised(raw_chrom))
-        if intervals is None:
-            return False
-        starts, ends = intervals
-        i = bisect_right(starts, end) - 1
-        return i >= 0 and ends[i] >= start
-
-
-# An unindexed file at least this large is streamed by htslib, not record by record in
-# Python (SPEC §7: close to `bcftools view -T` speed); smaller files are read whole, every
-# record counted. About 100,000 records of a compressed single-sample VCF.
-PREFILTER_BYTES = 8 * 1024 * 1024
-
-
-def _worth_prefiltering(path: Path) -> bool:
-    return path.stat().st_size >= PREFILTER_BYTES
-
-
-def _prefiltered(
-    path: Path, panel: Panel, build: str, facts: HeaderFacts, workdir: Path | None
-) -> Path:
-    """The records of ``path`` that overlap a panel region, as an uncompressed BCF written
-    by htslib in one streaming pass (``bcftools view -T``, record overlap; one extra thread
-    decompresses), in file order."""
-    import pysam.bcftools
-
-    folder = Path(workdir or tempfile.mkdtemp(prefix="mapk_filter_"))
-    prefix = "chr" if facts.uses_chr else ""
-    targets = folder / "panel_targets.tsv"
-    targets.write_text("".join(f"{prefix}{c}\t{s}\t{e}\n" for c, s, e in _merged(panel, build)))
-    out = folder / "panel_records.bcf"
-    try:
-        pysam.bcftools.view(
-            "--targets-file", str(targets), "--targets-overlap", "1", "--no-version",
-            "--threads", "1", "-Ou", "-o", str(out), str(path), catch_stdout=False,
-        )  # fmt: skip
-    except pysam.utils.SamtoolsError as exc:
-        words = " ".join(str(exc).split())[:300]
-        raise InputError(str(path), f"htslib could not stream the file: {words}") from exc
-    return out
-
-
-def _records(vcf: Any, regions: list[str] | None, path: Path) -> Iterator[Any]:
-    """Records in file order (streaming) or region by region (indexed), without repeats.
-
-    Every region is queried, and its records checked, before any is yielded: records
-    outside the region asked for, records out of order or an htslib failure mean the
-    index does not describe the file (UntrustedIndex), and nothing has been counted yet.
-    """
-    if regions is None:
-        yield from vcf
-        return
-    answers: list[tuple[int, int, list[Any]]] = []
-    for region in regions:
-        try:
-            with warnings.catch_warnings():  # "no intervals found": no record there
-                warnings.simplefilter("ignore")
-                query = list(vcf(region))
-        except Exception as exc:  # htslib: contig missing from the index is not an error
-            if "no intervals" in str(exc).lower() or "not found" in str(exc).lower():
-                continue
-            raise UntrustedIndex(f"htslib fails the region query {region}: {exc}") from exc
-        chrom, span = region.rsplit(":", 1)
-        first, last = (int(x) for x in span.split("-"))
-        previous = 0
-        for record in query:
-            pos = record.POS
-            if chrom != record.CHROM or pos > last or max(record.end, pos) < first:
-                raise UntrustedIndex(
-                    f"the query for {region} returned a record at {record.CHROM}:{pos}, outside it"
-                )
-            if pos < previous:
-                raise UntrustedIndex(
-                    f"the query for {region} returned {chrom}:{pos} after {chrom}:{previous}"
-                )
-            previous = pos
-        answers.append((first, last, query))
-    seen_at_boundary: set[tuple[str, int, str, str]] = set()
-    for first, last, query in answers:
-        for record in query:
-            # A record reaching past a region can be returned again by the next query.
-            if first > record.POS or record.end > last:
-                key = (record.CHROM, record.POS, record.REF, ",".join(record.ALT))
-                if key in seen_at_boundary:
-                    continue
-                seen_at_boundary.add(key)
-            yield record
 
 
 def _annotation_parsers(path: Path, vcf: Any) -> dict[str, list[str]]:
@@ -344,7 +223,7 @@ def read_small_variants(
     """Read one small-variant file; raise InputError (naming file and record) on bad input.
 
     ``caller`` overrides the caller detected from the header (sample sheet column). The
-    build is established by ``vcf_header.establish_build`` from what the file shows (REF
+    build is established by ``build.establish_build`` from what the file shows (REF
     bases against ``reference.fasta``, header contig lengths, ##reference line), which
     must agree with ``declared_build``; with ``build_from_header`` (the sheet names no
     build) ``declared_build`` is only the configured default, assumed (unverified, see
@@ -412,7 +291,7 @@ class _Job:
 
     def scan(self, index: Path | None, notes: list[str]) -> SmallVariantScan:
         path, facts, reference = self.path, self.facts, self.reference
-        regions = _merged_regions(self.panel, self.call.build, facts.uses_chr) if index else None
+        regions = merged_regions(self.panel, self.call.build, facts.uses_chr) if index else None
         parsers = self.parsers
         current = path
         queried: list[str] | None = None  # regions a normalised copy was restricted to
@@ -420,9 +299,9 @@ class _Job:
         if (
             index is None
             and (reference is None or reference.fasta is None)
-            and _worth_prefiltering(path)
+            and worth_prefiltering(path)
         ):
-            current = _prefiltered(path, self.panel, self.call.build, facts, self.workdir)
+            current = prefiltered(path, self.panel, self.call.build, facts, self.workdir)
             limited = True
             notes.append(
                 "no index: streamed once by htslib (bcftools view -T) keeping the records in "
@@ -507,7 +386,7 @@ def _scan_records(
     undeclared: dict[str, int] = {}
     has_samples = bool(scan.facts.samples)
     meter = Meter(scan.path.name)
-    for record in _records(vcf, regions, scan.path):
+    for record in panel_records(vcf, regions, scan.path):
         scan.records_read += 1
         number = scan.records_read
         if not number % EVERY:
