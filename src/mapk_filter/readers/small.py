@@ -5,8 +5,9 @@ genome size; without one, the file is streamed once (a large one by htslib, keep
 panel regions' records: readers/panel_regions.py). Every allele read is counted as
 outside the panel or returned, so the caller can account for all of them.
 
-Before a record is trusted (readers/integrity.py, readers/index.py): a bgzip/BCF file must end with its BGZF
-end-of-file block (else it is truncated: an error), and an index must describe this file
+Before a record is trusted (readers/integrity.py, readers/index.py): a bgzip/BCF file must
+end with its BGZF end-of-file block (else it is truncated: an error), and an index must
+describe this file
 (age, the offsets of its first and last record, a query for the first record); while
 querying, each region's records must lie in the region and come back sorted. An index
 that fails any of this is not used: the file is read by one streaming pass instead, and
