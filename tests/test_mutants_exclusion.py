@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from helpers import MUTECT2_HEADER, classify_file, classify_from_sheet
 
@@ -400,3 +401,16 @@ def test_a_bcl2_allele_found_is_detected(panel, rules, tmp_path):
     assert result.exclusion is not None
     assert (result.exclusion.status, result.exclusion.blocking) == ("detected", "")
     assert result.decision == Decision.NOT_CANDIDATE
+
+
+def test_a_target_is_a_1_based_inclusive_span():
+    """A target of one base is allowed; none starts before base 1 or ends before it starts,
+    and the message names the target and the span."""
+    assert Target("BCL2 codon 101", "18", 1, 1).length == 1
+    assert Target("BCL2 codons 101-104", "18", 63318355, 63318366).length == 12
+    for start, end in ((0, 5), (7, 6)):
+        with pytest.raises(ValueError) as caught:
+            Target("BCL2 codon 101", "18", start, end)
+        assert str(caught.value) == (
+            f"target BCL2 codon 101: {start}-{end} is not a 1-based inclusive span"
+        )

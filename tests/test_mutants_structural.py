@@ -88,7 +88,9 @@ def judged(panel, rules, j: Junction, sample_id: str = "", source_file: str = ""
     if "pass_filters" in settings:
         settings["pass_filters"] = tuple(sorted(settings["pass_filters"]))
     ctx = Context(panel, rules, "GRCh38", Filters(**settings), genome_genes=load_genome_genes())
-    finding = interpret_junction(j, ctx, sample_id, source_file)
+    # a junction judged on its own is called without sample or file (their defaults)
+    where = (sample_id, source_file) if sample_id or source_file else ()
+    finding = interpret_junction(j, ctx, *where)
     assert finding is not None
     return finding
 

@@ -298,8 +298,8 @@ def interpret_segment(
     problems: list[Problem] = []
     if status != Status.BENIGN:
         filtered = caller_filter(segment.filters, ctx.pass_filters)
-        problems += [filtered] if filtered else []
-        problems += _contradictions(segment, called, overlapping)
+        contradictions = _contradictions(segment, called, overlapping)
+        problems = ([filtered] if filtered else []) + contradictions
     focal = rule.max_focal_length_bp if rule else None
     if status == Status.QUALIFYING and focal is not None and segment.length >= focal:
         problems.append(

@@ -355,9 +355,7 @@ class Classifier:
         annotated_genes = [a.gene for a in variant.annotations if a.gene in genes]
         gene = annotated_genes[0] if annotated_genes else genes[0]
         match, hgvs = self._match(variant, gene)
-        problems: list[Problem] = []
-        if match.status != Status.BENIGN:
-            problems = ([match.caveat] if match.caveat else []) + self.caveats(variant)
+        problems = ([match.caveat] if match.caveat else []) + self.caveats(variant)
         status, reason, would_be, caveats = demote(match.status, match.reason, problems)
         _, ref, alt = trim_alleles(variant.pos, variant.ref, variant.alt)
         return Finding(
