@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import os
 import pty
+import re
 import sys
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 from helpers import MUTECT2_HEADER
 
 from mapk_filter.progress import EVERY, Meter
+from mapk_filter.readers import panel_regions
 from mapk_filter.readers.small import read_small_variants
 
 
@@ -93,8 +95,22 @@ def test_the_small_variant_reader_reports_progress_on_a_terminal(
     monkeypatch.setenv("MAPK_FILTER_PROGRESS_INTERVAL", "0")
     monkeypatch.setattr(sys, "stderr", stream)
     records = 2 * EVERY + 1
+    monkeypatch.setattr(panel_regions, "PREFILTER_BYTES", 1 << 40)  # read record by record
     scan = read_small_variants(_long_vcf(tmp_path, records), panel, "GRCh38")
     assert scan.records_read == records
     text = written()
     assert f"mutect2_long_chr1.vcf: {2 * EVERY:,} records read" in text
     assert f"mutect2_long_chr1.vcf: {records:,} records read" in text
+
+
+def test_a_file_streamed_by_htslib_says_so_on_a_terminal(terminal, monkeypatch, tmp_path, panel):
+    """Without an index a large file is streamed by htslib, which counts nothing to show:
+    the terminal is told what is happening and how long it took."""
+    stream, written = terminal
+    monkeypatch.setattr(sys, "stderr", stream)
+    monkeypatch.setattr(panel_regions, "PREFILTER_BYTES", 0)
+    scan = read_small_variants(_long_vcf(tmp_path, 100), panel, "GRCh38", workdir=tmp_path)
+    assert scan.region_query
+    text = written()
+    assert "mutect2_long_chr1.vcf: no index: htslib streams the whole file" in text
+    assert re.search(r"mutect2_long_chr1.vcf: streamed in \d+\.\d s", text)

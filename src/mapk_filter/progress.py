@@ -46,6 +46,15 @@ class Meter:
         self.shown = True
 
 
+def say(label: str, words: str, stream: TextIO | None = None) -> None:
+    """One line about a long step with no record count to show (htslib streaming a whole
+    file), on a terminal only."""
+    stream = stream if stream is not None else sys.stderr
+    if _is_terminal(stream):
+        stream.write(f"{label}: {words}\n")
+        stream.flush()
+
+
 def _is_terminal(stream: TextIO) -> bool:
     try:
         return stream.isatty()

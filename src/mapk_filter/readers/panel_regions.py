@@ -9,6 +9,7 @@ index one htslib pass that keeps the panel regions' records (``prefiltered``).
 from __future__ import annotations
 
 import tempfile
+import time
 import warnings
 from bisect import bisect_right
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..panel import Panel, normalise_chrom
+from ..progress import say
 from .index import UntrustedIndex
 from .vcf_header import HeaderFacts
 
@@ -68,8 +70,8 @@ class PanelRegions:
 
 # An unindexed file at least this large is streamed by htslib, not record by record in
 # Python (SPEC §7: close to `bcftools view -T` speed); smaller files are read whole, every
-# record counted. About 100,000 records of a compressed single-sample VCF.
-PREFILTER_BYTES = 8 * 1024 * 1024
+# record counted. About 15,000 records of a compressed single-sample VCF.
+PREFILTER_BYTES = 1024 * 1024
 
 
 def worth_prefiltering(path: Path) -> bool:
@@ -89,6 +91,8 @@ def prefiltered(
     targets = folder / "panel_targets.tsv"
     targets.write_text("".join(f"{prefix}{c}\t{s}\t{e}\n" for c, s, e in merged(panel, build)))
     out = folder / "panel_records.bcf"
+    say(path.name, "no index: htslib streams the whole file for the panel regions' records")
+    started = time.monotonic()
     try:
         pysam.bcftools.view(
             "--targets-file", str(targets), "--targets-overlap", "1", "--no-version",
@@ -97,6 +101,7 @@ def prefiltered(
     except pysam.utils.SamtoolsError as exc:
         words = " ".join(str(exc).split())[:300]
         raise InputError(str(path), f"htslib could not stream the file: {words}") from exc
+    say(path.name, f"streamed in {time.monotonic() - started:.1f} s")
     return out
 
 
