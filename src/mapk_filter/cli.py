@@ -8,11 +8,14 @@ import json
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import MapkFilterError
-from .models import SampleResult
 from .settings import Filters, Reference
+
+if TYPE_CHECKING:
+    from .models import SampleResult
 
 
 def _add_data_options(p: argparse.ArgumentParser) -> None:

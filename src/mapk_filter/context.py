@@ -57,7 +57,7 @@ class Context:
 
         return load_genome_genes()
 
-    @property
+    @cached_property
     def pass_filters(self) -> frozenset[str]:
         """FILTER values taken as passed."""
         return frozenset(self.filters.pass_filters)

@@ -28,13 +28,19 @@ from .sheets import SampleRow, read_patient, read_samples
 # genome's classify job) does not pay for them.
 
 
-def _sample_row(sample_sheet: Path, sample_id: str, patient_id: str | None) -> SampleRow:
-    rows = [
-        r for r in read_samples(sample_sheet, patient_id, strict=False) if r.sample_id == sample_id
-    ]
-    if len(rows) != 1:
-        raise SheetError(f"{sample_sheet}: sample_id '{sample_id}' appears {len(rows)} times")
-    return rows[0]
+def _sample_rows(sample_sheet: Path, patient_id: str | None = None) -> dict[str, list[SampleRow]]:
+    """The sheet's usable rows (of one patient, if given) by sample_id."""
+    rows: dict[str, list[SampleRow]] = {}
+    for row in read_samples(sample_sheet, patient_id, strict=False):
+        rows.setdefault(row.sample_id, []).append(row)
+    return rows
+
+
+def _one_row(rows: dict[str, list[SampleRow]], sample_sheet: Path, sample_id: str) -> SampleRow:
+    found = rows.get(sample_id, [])
+    if len(found) != 1:
+        raise SheetError(f"{sample_sheet}: sample_id '{sample_id}' appears {len(found)} times")
+    return found[0]
 
 
 def _failed(row: SampleRow, build: str, message: str) -> SampleResult:
@@ -67,7 +73,7 @@ def classify_sample(
     out: Path,
 ) -> tuple[SampleResult, str | None]:
     """Read and classify one file; returns the result and the error message, if any."""
-    row = _sample_row(sample_sheet, sample_id, patient_id)
+    row = _one_row(_sample_rows(sample_sheet, patient_id), sample_sheet, sample_id)
     panel, rules = load_panel(panel_dir), load_rules(rules_path)
     result, error = _classify_row(row, Context(panel, rules, default_build, filters, reference))
     atomic_write(out, result.to_json())
@@ -90,14 +96,9 @@ def classify_samples(
     its own result (its error is in it), never the rest of the shard."""
     panel, rules = load_panel(panel_dir), load_rules(rules_path)
     ctx = Context(panel, rules, default_build, filters, reference)
-    rows: dict[str, list[SampleRow]] = {}
-    for row in read_samples(sample_sheet, strict=False):
-        rows.setdefault(row.sample_id, []).append(row)
+    rows = _sample_rows(sample_sheet)
     for sample_id in sample_ids:
-        found = rows.get(sample_id, [])
-        if len(found) != 1:
-            raise SheetError(f"{sample_sheet}: sample_id '{sample_id}' appears {len(found)} times")
-        result, error = _classify_row(found[0], ctx)
+        result, error = _classify_row(_one_row(rows, sample_sheet, sample_id), ctx)
         atomic_write(out_dir / f"{sample_id}.json", result.to_json())
         yield result, error
 
@@ -164,8 +165,9 @@ def decide_patient(
 ) -> dict[str, Any]:
     samples = tuple(_load_result(p) for p in sample_results)
     panel, rules = load_panel(panel_dir), load_rules(rules_path)
+    rows = read_samples(sample_sheet, patient_id, strict=False)
     return _decide(
-        patient_sheet, sample_sheet, patient_id, samples, out_dir, panel, rules, sheet_errors
+        patient_sheet, sample_sheet, patient_id, rows, samples, out_dir, panel, rules, sheet_errors
     )
 
 
@@ -177,12 +179,14 @@ def _decide(
     patient_sheet: Path,
     sample_sheet: Path,
     patient_id: str,
+    rows: list[SampleRow],
     samples: tuple[SampleResult, ...],
     out_dir: Path,
     panel: Panel,
     rules: TrialRules,
     sheet_errors: tuple[str, ...],
 ) -> dict[str, Any]:
+    """Decide one patient from its files' results and its sample-sheet ``rows``."""
     from .decide import decide
     from .provenance import provenance
     from .reports.patient import build_report, variants_tsv
@@ -192,7 +196,6 @@ def _decide(
     foreign = [s.sample_id for s in samples if s.patient_id != patient_id]
     if foreign:
         raise SheetError(f"sample results {', '.join(foreign)} belong to another patient")
-    rows = read_samples(sample_sheet, patient_id, strict=False)
     timepoints = {r.sample_id: r.timepoint for r in rows}
     history = {r.sample_id: Timepoint(r.timepoint or "", r.collection_date or "") for r in rows}
     decision = decide(patient, samples, rules, sheet_errors, history)
@@ -232,6 +235,9 @@ def report_patients(
     from .reports.html import render_patient
 
     panel, rules = load_panel(panel_dir), load_rules(rules_path)
+    rows: dict[str, list[SampleRow]] = {}  # the sheet is read once for the whole shard
+    for row in read_samples(sample_sheet, strict=False):
+        rows.setdefault(row.patient_id, []).append(row)
     by_patient: dict[str, list[SampleResult]] = {}
     for path in sample_results:
         result = _load_result(path)
@@ -241,7 +247,15 @@ def report_patients(
         samples = tuple(by_patient.get(patient_id, ()))
         errors = tuple(sheet_errors.get(patient_id, ()))
         report = _decide(
-            patient_sheet, sample_sheet, patient_id, samples, out_dir, panel, rules, errors
+            patient_sheet,
+            sample_sheet,
+            patient_id,
+            rows.get(patient_id, []),
+            samples,
+            out_dir,
+            panel,
+            rules,
+            errors,
         )
         # rendered from report.json as written, as `mapk-filter render` does
         html = render_patient(json.loads((out_dir / "report.json").read_text(encoding="utf-8")))

@@ -8,14 +8,14 @@ A benign reading is never demoted: nothing is claimed that QC could weaken.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from ..models import Status
 
 Problem = tuple[str, str]  # (reason code, words), most decisive first
 
 
-def caller_filter(filters: Iterable[str], passed: frozenset[str]) -> Problem | None:
+def caller_filter(filters: Iterable[str], passed: Collection[str]) -> Problem | None:
     """The FILTER values the caller set that are not taken as passed, as a QC problem."""
     failed = [f for f in filters if f not in passed]
     if not failed:

@@ -95,7 +95,7 @@ def _finish(
         problems.append(("imprecise_breakpoint", imprecise[1]))
     else:
         caveats += imprecise
-    filtered = caller_filter(junction.filters, frozenset(qc.pass_filters))
+    filtered = caller_filter(junction.filters, qc.pass_filters)
     if filtered:
         problems.insert(0, filtered)
     reads = junction.supporting_reads
