@@ -34,6 +34,27 @@ def rules():
     return load_rules()
 
 
+@pytest.fixture(scope="session")
+def example_reports(tmp_path_factory):
+    """The example batch decided in-process: patient -> its report.json as a dict."""
+    import json
+
+    from helpers import decide_example_batch
+
+    paths = decide_example_batch(tmp_path_factory.mktemp("example_reports"))
+    return {
+        patient: json.loads(path.read_text(encoding="utf-8")) for patient, path in paths.items()
+    }
+
+
+@pytest.fixture(scope="session")
+def hgnc(panel):
+    """The panel's gene symbol -> HGNC ID table the exports use."""
+    from mapk_filter.exports import hgnc_ids
+
+    return hgnc_ids(panel)
+
+
 # Under mutation testing (mutmut sets MUTANT_UNDER_TEST and stops at the first failure), run
 # the focused unit tests first and the modules whose fixtures decide the whole example batch
 # last: a killed mutant then costs seconds, not the whole suite. Plain runs keep file order.

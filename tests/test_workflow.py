@@ -204,7 +204,14 @@ def test_every_patient_has_all_outputs(batch_run):
     assert sorted(patients) == sorted(EXPECTED)
     for patient in patients:
         folder = batch_run / "results" / "patients" / patient
-        for name in ("report.json", "variants.tsv", "report.html", "report.pdf"):
+        for name in (
+            "report.json",
+            "variants.tsv",
+            "report.html",
+            "report.pdf",
+            "phenopacket.json",
+            "fhir.json",
+        ):
             assert (folder / name).stat().st_size > 0, f"{patient}/{name}"
         assert (folder / "report.pdf").read_bytes().startswith(b"%PDF-")
     for name in ("summary.tsv", "summary.html", "summary.pdf"):
@@ -228,6 +235,10 @@ def test_snakemake_report_archive_builds_with_links_that_work_inside_it(batch_ru
         assert f"{folder}/{link}" in names, link
     for patient in EXPECTED:  # the label of each patient's own entries
         assert f'"patient": "{patient}"' in index, patient
+    for label in ("HTML", "PDF", "Phenopacket", "FHIR"):  # each per-patient file is filed
+        assert index.count(f'"format": "{label}"') == len(EXPECTED), label
+    bundled = {n.rsplit("/", 1)[-1] for n in names if "/patients/P16/" in n}
+    assert {"phenopacket.json", "fhir.json", "report.json"} <= bundled
 
 
 @pytest.mark.parametrize("patient", sorted(EXPECTED))
@@ -308,6 +319,38 @@ def test_summary_has_one_row_per_patient(batch_run):
     assert key["P29"] == "P2RY8::CRLF2 fusion [not listed]"
 
 
+def test_every_report_of_the_run_stands_and_decides_again_the_same(batch_run):
+    """`mapk-filter verify --rerun` over the whole batch as the workflow left it."""
+    reports = sorted(str(p) for p in (batch_run / "results" / "patients").glob("*/report.json"))
+    assert len(reports) == len(EXPECTED)
+    run = subprocess.run(
+        ["mapk-filter", "verify", "--rerun", *reports],
+        cwd=batch_run,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert run.stdout.count("the report stands on these files") == len(EXPECTED)
+    # the exports beside each report were checked against it
+    assert run.stdout.count("ok  export: phenopacket.json: agrees with report.json") == len(
+        EXPECTED
+    )
+    assert run.stdout.count("ok  export: fhir.json: agrees with report.json") == len(EXPECTED)
+
+
+def test_exports_can_be_turned_off(tmp_path):
+    (tmp_path / "config.yaml").write_text(
+        f"patients: {BATCH / 'patients.tsv'}\nsamples: {BATCH / 'samples.tsv'}\n"
+        "exports:\n  phenopacket: false\n"
+    )
+    run = run_workflow(tmp_path, "-n", "--forceall", "-p", cores=1)
+    assert run.returncode == 0, run.stderr[-3000:]
+    planned = run.stdout + run.stderr
+    assert "--exports fhir.json" in planned
+    assert "phenopacket.json" not in planned
+
+
 def test_rerun_is_a_no_op(batch_run):
     run = run_workflow(batch_run, "-n", cores=1)
     assert run.returncode == 0
@@ -337,6 +380,7 @@ def test_cli_help_and_version():
         ["decide", "--help"],
         ["render", "--help"],
         ["summarize", "--help"],
+        ["verify", "--help"],
     ):
         run = subprocess.run(
             [sys.executable, "-m", "mapk_filter.cli", *args],

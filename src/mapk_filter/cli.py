@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import MapkFilterError
+from .exports import EXPORTS
 from .settings import Filters, Reference
 
 if TYPE_CHECKING:
@@ -127,6 +128,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         rules_path=args.rules,
         sheet_errors=json.loads(args.sheet_errors) if args.sheet_errors else {},
         pdf=args.pdf,
+        exports=tuple(args.exports),
     )
     for report in reports:
         print(f"{report['patient_id']}: {report['decision']}", file=sys.stderr)
@@ -154,6 +156,17 @@ def cmd_bundle(args: argparse.Namespace) -> int:
     sheet_errors = json.loads(args.sheet_errors) if args.sheet_errors else []
     bundle_batch(args.reports, args.out_dir, sheet_errors)
     return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .verify import verify
+
+    standing = True
+    for path in args.reports:
+        result = verify(path, base=args.base, rerun=args.rerun)
+        print(result.text())
+        standing = standing and result.stands
+    return 0 if standing else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -239,6 +252,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="JSON object: patient id -> its sample-sheet rows left out of the run, with why",
     )
     report.add_argument("--pdf", action="store_true", help="also print report.pdf (A4)")
+    report.add_argument(
+        "--exports",
+        nargs="*",
+        default=[],
+        choices=EXPORTS,
+        help="also write these beside report.json: a GA4GH Phenopacket v2, an HL7 FHIR "
+        "Genomics Reporting bundle",
+    )
     _add_data_options(report)
     report.set_defaults(func=cmd_report)
 
@@ -266,6 +287,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--sheet-errors", help="JSON list of sheet rows left out of the run, with why"
     )
     bundle.set_defaults(func=cmd_bundle)
+
+    verify = sub.add_parser(
+        "verify",
+        help="does a report still stand? re-hash every input, rules and panel file its "
+        "provenance names, compare the version (exit 0: it stands; 1: it does not)",
+        description="Re-hash every input, rules and panel file named in each report's "
+        "provenance and compare mapk-filter's version; check that phenopacket.json and "
+        "fhir.json beside it agree with it. Exit 0 when every report stands on its files, "
+        "1 when any does not (each mismatch is named), 2 when a report cannot be read.",
+    )
+    verify.add_argument("reports", type=Path, nargs="+", metavar="REPORT.json")
+    verify.add_argument(
+        "--rerun",
+        action="store_true",
+        help="also decide again from the recorded inputs (in a temporary folder) and "
+        "compare the decision, reasons and findings",
+    )
+    verify.add_argument(
+        "--base",
+        type=Path,
+        help="the run's working directory now, when the batch has moved: recorded relative "
+        "paths, and absolute ones under the old working directory, are found under it",
+    )
+    verify.set_defaults(func=cmd_verify)
     return parser
 
 

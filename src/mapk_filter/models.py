@@ -277,6 +277,10 @@ class SampleResult:
     annotation_sources: tuple[str, ...] = ()  # CSQ / ANN / BCSQ found (or added by csq)
     # kind coverage: per target (BCL2 exclusion codons) label, status, min_depth, detail
     coverage: tuple[dict[str, Any], ...] = ()
+    # What the file was classified with: {"filters": Filters as a dict, "reference":
+    # {"fasta", "gff3"}}; recorded so that `mapk-filter verify --rerun` repeats it.
+    # Results written before the field existed load as {} (the defaults).
+    settings: dict[str, Any] = field(default_factory=dict)
 
     @property
     def build_verified(self) -> bool:
@@ -311,6 +315,7 @@ class SampleResult:
             "build_evidence": self.build_evidence,
             "annotation_sources": list(self.annotation_sources),
             "coverage": [dict(c) for c in self.coverage],
+            "settings": self.settings,
             "sha256": self.sha256,
             "caller": self.caller,
             "tumor_sample": self.tumor_sample,
@@ -331,6 +336,7 @@ class SampleResult:
             build_evidence=d.get("build_evidence", "default"),
             annotation_sources=tuple(d.get("annotation_sources", ())),
             coverage=tuple(d.get("coverage", ())),
+            settings=dict(d.get("settings", {})),
             sha256=d["sha256"],
             caller=d.get("caller", ""),
             tumor_sample=d.get("tumor_sample", ""),

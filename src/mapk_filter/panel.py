@@ -230,6 +230,7 @@ class Panel:
     hotspots: tuple[Hotspot, ...]
     checksums: dict[str, str]
     load_problems: tuple[str, ...] = ()
+    directory: str = ""  # the folder the tables were read from (provenance)
     _by_locus: dict[tuple[str, str, int, str, str], Hotspot] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -494,4 +495,5 @@ def _load_panel(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> Panel:
         hotspots=tuple(hotspots),
         checksums=checksums,
         load_problems=tuple(load_problems),
+        directory=str(folder),
     )

@@ -15,13 +15,14 @@ from typing import Any
 
 from .context import Context, Source
 from .errors import InputError, MapkFilterError, SheetError
+from .exports import EXPORTS
 from .interpret import classify
 from .models import FileAccounting, Kind, SampleResult
 from .output import atomic_write, write_json
 from .panel import Panel, load_panel
 from .resources import sha256_file
 from .rules import TrialRules, load_rules
-from .settings import Filters, Reference
+from .settings import Filters, Reference, recorded
 from .sheets import SampleRow, read_patient, read_samples
 
 # Deciding and reporting are imported where they are used: classifying a file (a whole
@@ -149,7 +150,7 @@ def _classify_row(row: SampleRow, run: Context) -> tuple[SampleResult, str | Non
     if row.genome_build is None and result.kind != Kind.SMALL_VARIANTS and not error:
         note = f"no genome_build in the sample sheet: {build} (the configured default) assumed"
         result = replace(result, notes=(*result.notes, note))
-    return result, error
+    return replace(result, settings=recorded(ctx.filters, ctx.reference)), error
 
 
 def decide_patient(
@@ -202,7 +203,7 @@ def _decide(
     inputs = [
         {"path": str(patient_sheet), "sha256": sha256_file(patient_sheet), "role": "patient sheet"},
         {"path": str(sample_sheet), "sha256": sha256_file(sample_sheet), "role": "sample sheet"},
-        *({"path": s.path, "sha256": s.sha256, "role": s.kind} for s in samples),
+        *(_input(s) for s in samples),
     ]
     report = build_report(
         decision,
@@ -217,6 +218,12 @@ def _decide(
     return report
 
 
+def _input(sample: SampleResult) -> dict[str, Any]:
+    """A variant file's provenance entry: what it was, and what it was classified with."""
+    entry = {"path": sample.path, "sha256": sample.sha256, "role": sample.kind}
+    return {**entry, "sample_id": sample.sample_id, "settings": sample.settings}
+
+
 def report_patients(
     *,
     patient_sheet: Path,
@@ -228,11 +235,15 @@ def report_patients(
     rules_path: Path | None,
     sheet_errors: dict[str, list[str]],
     pdf: bool,
+    exports: tuple[str, ...] = (),
 ) -> Iterator[dict[str, Any]]:
     """A shard of patients in one process: each is decided (report.json, variants.tsv) and
-    rendered (report.html, and report.pdf with ``pdf``) in ``out_root/<patient_id>/``.
+    rendered (report.html, and report.pdf with ``pdf``) in ``out_root/<patient_id>/``, with
+    the ``exports`` named (phenopacket.json, fhir.json) derived from its report.json.
     ``sample_results`` are all their files' results, each known by its patient_id."""
+    from .exports import hgnc_ids
     from .reports.html import render_patient
+    from .verify import exporters
 
     panel, rules = load_panel(panel_dir), load_rules(rules_path)
     rows: dict[str, list[SampleRow]] = {}  # the sheet is read once for the whole shard
@@ -258,8 +269,11 @@ def report_patients(
             errors,
         )
         # rendered from report.json as written, as `mapk-filter render` does
-        html = render_patient(json.loads((out_dir / "report.json").read_text(encoding="utf-8")))
+        written = json.loads((out_dir / "report.json").read_text(encoding="utf-8"))
+        html = render_patient(written)
         atomic_write(out_dir / "report.html", html)
+        for name in exports:  # from report.json as written, as `mapk-filter verify` does
+            write_json(out_dir / name, exporters()[name](written, hgnc_ids(panel)))
         if pdf:
             from .reports.pdf import write_pdf
 
@@ -286,7 +300,7 @@ def summarize_batch(report_paths: list[Path], out_dir: Path, sheet_errors: list[
     )
 
 
-BUNDLED = ("report.json", "report.html", "report.pdf", "variants.tsv")
+BUNDLED = ("report.json", "report.html", "report.pdf", "variants.tsv", *EXPORTS)
 
 
 def bundle_batch(report_paths: list[Path], out_dir: Path, sheet_errors: list[str]) -> None:

@@ -6,6 +6,7 @@ import importlib
 import platform
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
 from . import __version__
@@ -32,30 +33,48 @@ def dependency_versions() -> dict[str, str]:
     return versions
 
 
-def _data_checksums(panel: Panel) -> dict[str, str]:
-    """The panel's own tables plus the gene tables the structural rules read."""
-    checksums = dict(panel.checksums)
+def data_files(panel: Panel) -> dict[str, Path]:
+    """Every data file a decision rests on, by name: the panel's own tables (from its
+    folder) plus the gene tables the structural rules read (bundled)."""
+    folder = Path(panel.directory) if panel.directory else gene_lists_dir()
+    files = {name: folder / name for name in panel.checksums}
     for name in ("kinase_domains.tsv", "genome_genes.tsv.gz", "contig_lengths.tsv"):
         path = gene_lists_dir() / name
         if path.is_file():
-            checksums.setdefault(name, sha256_file(path))
+            files.setdefault(name, path)
+    return files
+
+
+def _data_checksums(panel: Panel, files: dict[str, Path]) -> dict[str, str]:
+    checksums = dict(panel.checksums)
+    for name, path in files.items():
+        if name not in checksums:
+            checksums[name] = sha256_file(path)
     return checksums
 
 
 def provenance(
     panel: Panel, rules: TrialRules, inputs: list[dict[str, Any]], genome_builds: list[str]
 ) -> dict[str, Any]:
+    files = data_files(panel)
     return {
         "tool": "mapk-filter",
         "tool_version": __version__,
         "dependencies": dependency_versions(),
-        "panel": {"version": panel.version, "checksums_sha256": _data_checksums(panel)},
+        "panel": {
+            "version": panel.version,
+            "checksums_sha256": _data_checksums(panel, files),
+            "files": {name: str(path) for name, path in files.items()},
+        },
         "rules": {
             "subprotocol": rules.subprotocol,
             "version": rules.version,
             "sha256": rules.sha256,
+            "path": rules.path,
         },
         "inputs": inputs,
         "genome_builds": sorted(set(genome_builds)),
         "run_time": datetime.now(UTC).isoformat(timespec="seconds"),
+        # relative paths above are relative to it; `mapk-filter verify --base` moves it
+        "working_directory": str(Path.cwd()),
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -55,3 +55,28 @@ class Reference:
     @property
     def can_annotate(self) -> bool:
         return self.fasta is not None and self.gff3 is not None
+
+
+def recorded(filters: Filters, reference: Reference) -> dict[str, Any]:
+    """The settings a file was classified with, as JSON (SampleResult.settings)."""
+    return {
+        "filters": {**asdict(filters), "pass_filters": list(filters.pass_filters)},
+        "reference": {
+            "fasta": None if reference.fasta is None else str(reference.fasta),
+            "gff3": None if reference.gff3 is None else str(reference.gff3),
+        },
+    }
+
+
+def from_recorded(settings: dict[str, Any]) -> tuple[Filters, Reference]:
+    """``recorded`` read back; missing keys (older results) take the defaults."""
+    values = dict(settings.get("filters", {}))
+    if "pass_filters" in values:
+        values["pass_filters"] = tuple(values["pass_filters"])
+    known = set(Filters.__dataclass_fields__)
+    filters = Filters(**{k: v for k, v in values.items() if k in known})
+    paths = settings.get("reference", {})
+    return filters, Reference(
+        fasta=Path(paths["fasta"]) if paths.get("fasta") else None,
+        gff3=Path(paths["gff3"]) if paths.get("gff3") else None,
+    )

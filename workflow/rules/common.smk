@@ -154,13 +154,20 @@ def shard_runtime(items):
     return 10 + 2 * items
 
 
+# Each per-patient file `snakemake --report` shows: its label there, and its caption.
+REPORT_CAPTIONS = {
+    "HTML": "../report/patient.rst",
+    "PDF": "../report/patient_pdf.rst",
+    "Phenopacket": "../report/patient_phenopacket.rst",
+    "FHIR": "../report/patient_fhir.rst",
+}
+
+
 def patient_report(patient, name, label):
-    """A patient's HTML or PDF report, filed under the patient in `snakemake --report`."""
+    """A patient's file, filed under the patient in `snakemake --report`."""
     return report(
         f"results/patients/{patient}/{name}",
-        caption=(
-            "../report/patient.rst" if label == "HTML" else "../report/patient_pdf.rst"
-        ),
+        caption=REPORT_CAPTIONS[label],
         category="Patients",
         subcategory=patient,
         labels={"patient": patient, "format": label},
@@ -195,6 +202,15 @@ def filter_options():
 # are on but cannot be made here, say so before any job runs (checked once, by the main
 # process: a cluster job that parses the Snakefile again does not import WeasyPrint).
 PDF = ["report.pdf"] if config["pdf"] else []
+# config `exports`: the exchange formats each patient gets (file name -> report label)
+EXPORT_FILES = {
+    name: label
+    for key, name, label in (
+        ("phenopacket", "phenopacket.json", "Phenopacket"),
+        ("fhir", "fhir.json", "FHIR"),
+    )
+    if config.get("exports", {}).get(key, True)
+}
 if config["pdf"] and workflow.is_main_process:
     from mapk_filter.reports.pdf import pdf_problem
 

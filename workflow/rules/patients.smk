@@ -1,5 +1,6 @@
 # One job per shard of patients (config shards.patients): each patient is decided and
-# rendered (report.json, variants.tsv, report.html, report.pdf) in results/patients/{id}/.
+# rendered (report.json, variants.tsv, report.html, report.pdf, phenopacket.json,
+# fhir.json) in results/patients/{id}/.
 for number, ids in enumerate(PATIENT_SHARDS, start=1):
 
     rule:
@@ -17,6 +18,11 @@ for number, ids in enumerate(PATIENT_SHARDS, start=1):
             ],
             [patient_report(p, "report.html", "HTML") for p in ids],
             [patient_report(p, "report.pdf", "PDF") for p in ids if config["pdf"]],
+            [
+                patient_report(p, n, label)
+                for p in ids
+                for n, label in EXPORT_FILES.items()
+            ],
         log:
             f"logs/report/shard_{number}.log",
         resources:
@@ -26,9 +32,10 @@ for number, ids in enumerate(PATIENT_SHARDS, start=1):
             ids=" ".join(f"'{p}'" for p in ids),
             data=data_options(),
             pdf="--pdf" if config["pdf"] else "",
+            exports=" ".join(["--exports", *EXPORT_FILES]) if EXPORT_FILES else "",
             sheet_errors=json.dumps({p: FILE_ERRORS[p] for p in ids if FILE_ERRORS[p]}),
         shell:
             "mapk-filter report --patient-sheet {input.patients:q} --sample-sheet {input.samples:q} "
             "--patient-id {params.ids} --sample-results {input.results:q} "
-            "--out-root results/patients --sheet-errors {params.sheet_errors:q} {params.pdf} "
+            "--out-root results/patients --sheet-errors {params.sheet_errors:q} {params.pdf} {params.exports} "
             "{params.data} 2> {log:q}"

@@ -35,6 +35,11 @@ rule report_bundle:
         json=expand("results/patients/{patient}/report.json", patient=PATIENT_IDS),
         html=expand("results/patients/{patient}/report.html", patient=PATIENT_IDS),
         pdf=expand("results/patients/{patient}/{pdf}", patient=PATIENT_IDS, pdf=PDF),
+        exports=expand(
+            "results/patients/{patient}/{name}",
+            patient=PATIENT_IDS,
+            name=list(EXPORT_FILES),
+        ),
     output:
         report(
             directory("results/report_bundle"),

@@ -88,6 +88,14 @@ def _report_validator() -> jsonschema.protocols.Validator:
     return validator_class(schema)
 
 
+def report_problems(report: dict[str, Any]) -> list[str]:
+    """Where ``report`` breaks report.schema.json, one line each (empty: valid)."""
+    return [
+        f"{'/'.join(str(p) for p in e.absolute_path) or '(top level)'}: {e.message}"
+        for e in _report_validator().iter_errors(report)
+    ]
+
+
 @cache
 def _kinase_words() -> dict[str, str]:
     """gene -> its kinase-domain exons and source, as the report and variants.tsv say them

@@ -1,0 +1,283 @@
+"""`mapk-filter verify`: a report stands only while every file it names is unchanged.
+
+Each test builds a small self-contained batch (example patients P06, a BCL2 exclusion,
+and P16, an ETV6::ABL1 candidate) in its own working directory, with sheets and paths
+relative to it as a workflow run has them, and decides it with the functions the
+workflow's jobs call. Then it changes something and asks verify.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import REPO
+
+from mapk_filter.cli import main
+from mapk_filter.pipeline import classify_sample, decide_patient
+from mapk_filter.resources import trial_rules_path
+from mapk_filter.settings import Filters, Reference
+from mapk_filter.sheets import read_samples
+from mapk_filter.verify import Locator, first_difference, verify
+
+EXAMPLE = REPO / "resources" / "example_batch"
+PATIENTS = ("P06", "P16")
+
+
+def make_run(
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    rules: Path | None = None,
+    filters: Filters | None = None,
+) -> dict[str, Path]:
+    """The batch in ``workdir/batch`` (sheets and files), decided from ``workdir``:
+    patient -> its report.json (under ``workdir/results``)."""
+    batch = workdir / "batch"
+    batch.mkdir(parents=True)
+    for name in ("patients.tsv", "samples.tsv"):
+        lines = (EXAMPLE / name).read_text().splitlines()
+        kept = [lines[0], *(line for line in lines[1:] if line.split("\t")[0] in PATIENTS)]
+        (batch / name).write_text("\n".join(kept) + "\n")
+    monkeypatch.chdir(workdir)
+    sheet = Path("batch/samples.tsv")
+    rows = read_samples(sheet, strict=False)
+    for row in rows:
+        shutil.copy2(EXAMPLE / row.path.name, batch / row.path.name)
+        classify_sample(
+            sample_sheet=sheet,
+            sample_id=row.sample_id,
+            patient_id=row.patient_id,
+            default_build="GRCh38",
+            filters=filters or Filters(),
+            reference=Reference(),
+            panel_dir=None,
+            rules_path=rules,
+            out=Path("results/samples") / f"{row.sample_id}.json",
+        )
+    reports = {}
+    for patient in PATIENTS:
+        decide_patient(
+            patient_sheet=Path("batch/patients.tsv"),
+            sample_sheet=sheet,
+            patient_id=patient,
+            sample_results=[
+                Path("results/samples") / f"{r.sample_id}.json"
+                for r in rows
+                if r.patient_id == patient
+            ],
+            out_dir=Path("results/patients") / patient,
+            panel_dir=None,
+            rules_path=rules,
+        )
+        reports[patient] = workdir / "results" / "patients" / patient / "report.json"
+    return reports
+
+
+def failed(result) -> list[str]:
+    return [c.line() for c in result.mismatches]
+
+
+def test_an_untouched_batch_stands_and_the_command_says_so(tmp_path, monkeypatch, capsys):
+    reports = make_run(tmp_path / "run", monkeypatch)
+    for patient, path in reports.items():
+        result = verify(path)
+        assert result.stands, failed(result)
+        assert result.patient_id == patient
+        names = {c.name for c in result.checks}
+        # every input, the rules and every panel table were checked, by their recorded paths
+        assert {"batch/patients.tsv", "batch/samples.tsv"} <= names
+        assert str(trial_rules_path()) in names
+        assert sum(c.what == "panel" for c in result.checks) == 7
+        assert {c.what for c in result.checks} >= {"tool", "report", "input", "rules", "panel"}
+    assert main(["verify", *map(str, reports.values())]) == 0
+    out = capsys.readouterr().out
+    assert out.count("the report stands on these files") == 2
+    assert "MISMATCH" not in out
+
+
+def test_a_changed_input_is_named_and_the_exit_code_says_it(tmp_path, monkeypatch, capsys):
+    reports = make_run(tmp_path / "run", monkeypatch)
+    vcf = tmp_path / "run" / "batch" / "P16_mutect2.vcf"
+    vcf.write_text(vcf.read_text().replace("PASS", "LowQual", 1))
+    result = verify(reports["P16"])
+    assert not result.stands
+    [mismatch] = result.mismatches
+    assert mismatch.what == "input" and mismatch.name.endswith("P16_mutect2.vcf")
+    assert mismatch.detail.startswith("changed: sha256 ")
+    assert verify(reports["P06"]).stands  # the other patient's files are untouched
+    assert main(["verify", str(reports["P06"]), str(reports["P16"])]) == 1
+    out = capsys.readouterr().out
+    assert "MISMATCH  input: " in out and "P16_mutect2.vcf: changed: sha256" in out
+    assert "the report does NOT stand: 1 mismatch of" in out
+
+
+def test_a_missing_input_is_a_mismatch_never_a_pass(tmp_path, monkeypatch):
+    reports = make_run(tmp_path / "run", monkeypatch)
+    (tmp_path / "run" / "batch" / "P06_strelka2.vcf").unlink()
+    [mismatch] = verify(reports["P06"]).mismatches
+    assert mismatch.name.endswith("P06_strelka2.vcf") and mismatch.detail == "missing"
+
+
+def test_a_changed_rules_file_is_named(tmp_path, monkeypatch):
+    rules = tmp_path / "rules.yaml"
+    shutil.copy2(trial_rules_path(), rules)
+    reports = make_run(tmp_path / "run", monkeypatch, rules=rules)
+    assert verify(reports["P16"]).stands
+    rules.write_text(rules.read_text() + "# an edit\n")
+    [mismatch] = verify(reports["P16"]).mismatches
+    assert (mismatch.what, mismatch.name) == ("rules", str(rules))
+    assert mismatch.detail.startswith("changed: ")
+
+
+def test_a_changed_panel_table_is_named(tmp_path, monkeypatch):
+    reports = make_run(tmp_path / "run", monkeypatch)
+    report = json.loads(reports["P16"].read_text())
+    # the report as if made with a copy of the panel, which is then edited
+    panel = tmp_path / "panel"
+    shutil.copytree(REPO / "resources" / "gene_lists", panel)
+    files = report["provenance"]["panel"]["files"]
+    files["hotspots.tsv"] = str(panel / "hotspots.tsv")
+    reports["P16"].write_text(json.dumps(report))
+    assert verify(reports["P16"]).stands
+    with open(panel / "hotspots.tsv", "a") as handle:
+        handle.write("\n")
+    [mismatch] = verify(reports["P16"]).mismatches
+    assert (mismatch.what, mismatch.name) == ("panel", str(panel / "hotspots.tsv"))
+
+
+def test_a_report_from_another_version_does_not_stand(tmp_path, monkeypatch):
+    reports = make_run(tmp_path / "run", monkeypatch)
+    report = json.loads(reports["P06"].read_text())
+    report["provenance"]["tool_version"] = "0.0.1"
+    reports["P06"].write_text(json.dumps(report))
+    [mismatch] = verify(reports["P06"]).mismatches
+    assert mismatch.what == "tool" and "other version: report made by 0.0.1" in mismatch.detail
+
+
+def test_a_moved_batch_stands_with_base_and_not_without(tmp_path, monkeypatch):
+    reports = make_run(tmp_path / "run", monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    shutil.move(tmp_path / "run", tmp_path / "archive")
+    moved = tmp_path / "archive" / "results" / "patients" / "P16" / "report.json"
+    before = verify(moved)
+    assert not before.stands
+    assert {c.detail for c in before.mismatches} == {"missing"}
+    assert {c.name for c in before.mismatches} >= {"batch/samples.tsv", "batch/patients.tsv"}
+    after = verify(moved, base=tmp_path / "archive", rerun=True)
+    assert after.stands, failed(after)
+    assert any("(now " in c.name for c in after.checks)
+    assert main(["verify", "--base", str(tmp_path / "archive"), str(moved)]) == 0
+    assert reports  # the reports were made before the move
+
+
+def test_rerun_repeats_the_decision_reasons_and_findings(tmp_path, monkeypatch):
+    reports = make_run(tmp_path / "run", monkeypatch)
+    for path in reports.values():
+        result = verify(path, rerun=True)
+        assert result.stands, failed(result)
+        reran = {c.name: c for c in result.checks if c.what == "rerun"}
+        assert sorted(reran) == ["assessment", "decision", "findings", "reasons"]
+    candidate = json.loads(reports["P16"].read_text())
+    assert candidate["decision"] == "candidate"  # the case is what the test says it is
+
+
+def test_rerun_uses_the_recorded_thresholds(tmp_path, monkeypatch):
+    reports = make_run(tmp_path / "run", monkeypatch, filters=Filters(min_depth=500))
+    result = verify(reports["P06"], rerun=True)
+    assert result.stands, failed(result)
+    report = json.loads(reports["P06"].read_text())
+    [recorded] = [i for i in report["provenance"]["inputs"] if i.get("sample_id")]
+    assert recorded["settings"]["filters"]["min_depth"] == 500
+    # decided again with the default thresholds instead, the findings would differ
+    recorded["settings"] = {}
+    reports["P06"].write_text(json.dumps(report))
+    names = {c.name for c in verify(reports["P06"], rerun=True).mismatches}
+    assert "findings" in names
+
+
+def test_rerun_names_a_decision_the_files_no_longer_give(tmp_path, monkeypatch):
+    reports = make_run(tmp_path / "run", monkeypatch)
+    report = json.loads(reports["P16"].read_text())
+    report["decision"], report["reasons"] = "not_candidate", ["an edited reason"]
+    reports["P16"].write_text(json.dumps(report))
+    mismatches = {c.name: c.detail for c in verify(reports["P16"], rerun=True).mismatches}
+    assert mismatches["decision"] == "not_candidate recorded, candidate now"
+    assert mismatches["reasons"].startswith("differs at reasons")
+    assert "findings" not in mismatches
+
+
+def test_rerun_after_a_changed_input_shows_what_changed(tmp_path, monkeypatch):
+    reports = make_run(tmp_path / "run", monkeypatch)
+    vcf = tmp_path / "run" / "batch" / "P06_strelka2.vcf"
+    kept = [line for line in vcf.read_text().splitlines() if not line.startswith("chr18\t")]
+    vcf.write_text("\n".join(kept) + "\n")  # the BCL2 exclusion's record is gone
+    names = {(c.what, c.name) for c in verify(reports["P06"], rerun=True).mismatches}
+    assert names == {
+        ("input", str(vcf)),
+        ("rerun", "decision"),
+        ("rerun", "reasons"),
+        ("rerun", "findings"),
+    }
+
+
+def test_an_unreadable_report_is_an_error_naming_it(tmp_path, capsys):
+    bad = tmp_path / "report.json"
+    bad.write_text("{ not json")
+    assert main(["verify", str(bad)]) == 2
+    assert f"{bad}: cannot read the report" in capsys.readouterr().err
+    bad.write_text("[]")
+    assert main(["verify", str(bad)]) == 2
+    assert "not a mapk-filter report.json" in capsys.readouterr().err
+
+
+def test_an_invalid_report_does_not_stand(tmp_path, monkeypatch):
+    reports = make_run(tmp_path / "run", monkeypatch)
+    report = json.loads(reports["P06"].read_text())
+    report["decision"] = "maybe"
+    reports["P06"].write_text(json.dumps(report))
+    [mismatch] = verify(reports["P06"]).mismatches
+    assert mismatch.what == "report" and mismatch.detail.startswith("invalid: decision: ")
+
+
+def test_locator_moves_only_paths_under_the_old_working_directory(tmp_path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    moved = Locator(old, new)
+    assert moved.find("a/b.vcf") == new / "a" / "b.vcf"
+    assert moved.find(str(old / "a" / "b.vcf")) == new / "a" / "b.vcf"
+    assert moved.find("/elsewhere/b.vcf") == Path("/elsewhere/b.vcf")
+    assert Locator(old, None).find("a/b.vcf") == old / "a" / "b.vcf"
+    assert Locator(old, None).find(str(old / "x")) == old / "x"
+    assert Locator(None, None).find("x") == Path.cwd() / "x"
+
+
+def test_first_difference_gives_the_json_path():
+    assert first_difference({"a": [1, {"b": 2}]}, {"a": [1, {"b": 2}]}) is None
+    assert first_difference({"a": [1, {"b": 2}]}, {"a": [1, {"b": 3}]}) == "/a/1/b"
+    assert first_difference({"a": 1}, {"a": 1, "c": 2}) == "/c"
+    assert first_difference([1], [1, 2]) == " (length 1 expected, 2 found)"
+    assert first_difference(1, 2) == "/"
+
+
+def test_exports_beside_a_report_must_agree_with_it(tmp_path, monkeypatch):
+    from mapk_filter.exports import hgnc_ids
+    from mapk_filter.panel import load_panel
+    from mapk_filter.verify import exporters
+
+    reports = make_run(tmp_path / "run", monkeypatch)
+    folder = reports["P16"].parent
+    report = json.loads(reports["P16"].read_text())
+    for name, export in exporters().items():
+        (folder / name).write_text(json.dumps(export(report, hgnc_ids(load_panel()))))
+    checked = {c.name: c for c in verify(reports["P16"]).checks if c.what == "export"}
+    assert sorted(checked) == ["fhir.json", "phenopacket.json"]
+    assert all(c.ok for c in checked.values())
+    edited = json.loads((folder / "phenopacket.json").read_text())
+    edited["subject"]["id"] = "P99"
+    (folder / "phenopacket.json").write_text(json.dumps(edited))
+    (folder / "fhir.json").write_text("{ truncated")
+    mismatches = {c.name: c.detail for c in verify(reports["P16"]).mismatches}
+    assert mismatches["phenopacket.json"] == "disagrees with report.json at /subject/id"
+    assert mismatches["fhir.json"].startswith("unreadable: ")
