@@ -49,8 +49,9 @@ def _content(path: Path) -> bytes:
 
 
 def _outputs(workdir: Path) -> dict[str, bytes]:
+    """Every output, apart from the run time and the working directory (provenance)."""
     return {
-        str(p.relative_to(workdir)): _content(p)
+        str(p.relative_to(workdir)): _content(p).replace(bytes(workdir), b"<working directory>")
         for p in sorted((workdir / "results").rglob("*"))
         if p.is_file()
     }

@@ -50,7 +50,9 @@ def _planned(workdir: Path) -> dict[str, int]:
 
 def _reports(workdir: Path) -> dict[str, str]:
     return {
-        str(p.relative_to(workdir)): RUN_TIME.sub("<run time>", p.read_text())
+        str(p.relative_to(workdir)): RUN_TIME.sub("<run time>", p.read_text()).replace(
+            str(workdir), "<working directory>"
+        )
         for p in sorted((workdir / "results").rglob("*"))
         if p.is_file() and p.parent.name != "report_bundle"
     }

@@ -58,9 +58,11 @@ def _workdir(path: Path) -> Path:
 
 
 def _outputs(workdir: Path) -> dict[str, bytes]:
-    """Every output file under results/, its run time blanked."""
+    """Every output file under results/, its run time and working directory blanked."""
     return {
-        str(p.relative_to(workdir)): RUN_TIME.sub(b"<run time>", p.read_bytes())
+        str(p.relative_to(workdir)): RUN_TIME.sub(b"<run time>", p.read_bytes()).replace(
+            bytes(workdir), b"<working directory>"
+        )
         for p in sorted((workdir / "results").rglob("*"))
         if p.is_file()
     }
