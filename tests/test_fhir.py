@@ -304,3 +304,54 @@ def test_every_standard_code_written_is_listed_with_its_source(bundles):
         "http://unitsofmeasure.org",
         "a",
     ) in standard
+
+
+def test_each_variant_names_the_specimen_of_its_timepoint(example_reports, bundles):
+    for patient, report in example_reports.items():
+        doc = bundles[patient]
+        specimens = {url_of(doc, s): s for s in resources(doc, "Specimen")}
+        timepoints = {str(s.get("timepoint") or "") for s in report["samples"]}
+        assert len(specimens) == len(timepoints), patient
+        (diagnostic,) = resources(doc, "DiagnosticReport")
+        assert sorted(r["reference"] for r in diagnostic["specimen"]) == sorted(specimens)
+        sample_timepoint = {s["sample_id"]: s["timepoint"] for s in report["samples"]}
+        for obs in profiled(doc, "variant"):
+            specimen = specimens[obs["specimen"]["reference"]]
+            sample = next(
+                n["text"].split("sample: ", 1)[1].split(" ")[0]
+                for n in obs["note"]
+                if n["text"].startswith("sample: ")
+            )
+            assert f"timepoint {sample_timepoint[sample]}:" in specimen["note"][0]["text"]
+    # P33's ETV6::ABL1 was seen at diagnosis only: its variant is the diagnosis specimen's
+    doc = bundles["P33"]
+    specimens = {url_of(doc, s): s for s in resources(doc, "Specimen")}
+    abl1 = [
+        o
+        for o in profiled(doc, "variant")
+        if any(
+            "HGNC:76" in codings(c["valueCodeableConcept"], HGNC)
+            for c in components(o, LOINC, "48018-6")
+        )
+    ]
+    assert [specimens[o["specimen"]["reference"]]["identifier"][0]["value"] for o in abl1] == [
+        "P33-diagnosis"
+    ]
+
+
+def test_a_deletion_is_a_copy_number_loss_only_when_a_copy_number_was_measured(
+    example_reports, hgnc
+):
+    report = copy.deepcopy(example_reports["P18"])
+    finding = next(f for f in report["findings"] if f["gene"] == "ABL1")
+    finding["alteration_type"] = "deletion"
+
+    def change_type(copy_number: float | None) -> list[str]:
+        finding["copy_number"] = copy_number
+        doc = fhir_bundle(report, hgnc)
+        (obs,) = [o for o in profiled(doc, "variant") if "ABL1" in json.dumps(o)]
+        (part,) = components(obs, LOINC, "48019-4")
+        return codings(part["valueCodeableConcept"], "http://www.sequenceontology.org")
+
+    assert change_type(1.0) == ["SO:0001743"]  # copy_number_loss
+    assert change_type(None) == ["SO:0000159"]  # deletion

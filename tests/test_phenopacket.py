@@ -145,7 +145,7 @@ def test_ages_are_iso_durations_in_whole_months(example_reports, packets, hgnc):
     edge = phenopacket(
         changed(example_reports["P01"], age_at_diagnosis=1.99, age_at_screening=0.5), hgnc
     )
-    assert edge["diseases"][0]["onset"]["age"]["iso8601duration"] == "P2Y"  # 23.88 months
+    assert edge["diseases"][0]["onset"]["age"]["iso8601duration"] == "P1Y11M"  # 23.88 months
     assert edge["subject"]["timeAtLastEncounter"]["age"]["iso8601duration"] == "P6M"
 
 
@@ -239,7 +239,7 @@ def test_a_timepoint_that_cannot_be_read_has_no_progression(example_reports, hgn
     ("patient", "progress", "interpretation_status", "actionability"),
     [
         ("P16", "SOLVED", "CONTRIBUTORY", "ACTIONABLE"),  # candidate, qualifying ETV6::ABL1
-        ("P06", "COMPLETED", "CONTRIBUTORY", "ACTIONABLE"),  # BCL2 exclusion decides
+        ("P06", "COMPLETED", "CONTRIBUTORY", "NOT_ACTIONABLE"),  # BCL2 exclusion decides
         ("P07", "IN_PROGRESS", "CANDIDATE", "UNKNOWN_ACTIONABILITY"),  # KRAS, sponsor review
         ("P09", "IN_PROGRESS", "CANDIDATE", "UNKNOWN_ACTIONABILITY"),  # filtered, would be review
         ("P20", "COMPLETED", "REJECTED", "UNKNOWN_ACTIONABILITY"),  # vus: kinase not retained

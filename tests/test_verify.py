@@ -41,11 +41,23 @@ def make_run(
         lines = (EXAMPLE / name).read_text().splitlines()
         kept = [lines[0], *(line for line in lines[1:] if line.split("\t")[0] in PATIENTS)]
         (batch / name).write_text("\n".join(kept) + "\n")
+    for row in read_samples(batch / "samples.tsv", strict=False):
+        shutil.copy2(EXAMPLE / row.path.name, batch / row.path.name)
+    return decide_run(workdir, monkeypatch, rules=rules, filters=filters)
+
+
+def decide_run(
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    rules: Path | None = None,
+    filters: Filters | None = None,
+) -> dict[str, Path]:
+    """Classify and decide the batch of ``make_run`` from its sheets, in ``workdir``."""
     monkeypatch.chdir(workdir)
     sheet = Path("batch/samples.tsv")
     rows = read_samples(sheet, strict=False)
     for row in rows:
-        shutil.copy2(EXAMPLE / row.path.name, batch / row.path.name)
         classify_sample(
             sample_sheet=sheet,
             sample_id=row.sample_id,
@@ -88,10 +100,12 @@ def test_an_untouched_batch_stands_and_the_command_says_so(tmp_path, monkeypatch
         assert result.patient_id == patient
         names = {c.name for c in result.checks}
         # every input, the rules and every panel table were checked, by their recorded paths
-        assert {"batch/patients.tsv", "batch/samples.tsv"} <= names
+        for sheet in ("batch/patients.tsv", "batch/samples.tsv"):  # and where they are now
+            assert f"{sheet} (at {tmp_path / 'run' / sheet})" in names
         assert str(trial_rules_path()) in names
         assert sum(c.what == "panel" for c in result.checks) == 7
         assert {c.what for c in result.checks} >= {"tool", "report", "input", "rules", "panel"}
+        assert {"mapk-filter version", "mapk-filter source", "inputs"} <= names
     assert main(["verify", *map(str, reports.values())]) == 0
     out = capsys.readouterr().out
     assert out.count("the report stands on these files") == 2
@@ -164,11 +178,13 @@ def test_a_moved_batch_stands_with_base_and_not_without(tmp_path, monkeypatch):
     moved = tmp_path / "archive" / "results" / "patients" / "P16" / "report.json"
     before = verify(moved)
     assert not before.stands
-    assert {c.detail for c in before.mismatches} == {"missing"}
-    assert {c.name for c in before.mismatches} >= {"batch/samples.tsv", "batch/patients.tsv"}
+    [location] = [c for c in before.mismatches if c.name == "location"]
+    assert "not under its run's working directory" in location.detail
+    assert "give --base" in location.detail
+    assert {c.detail for c in before.mismatches if c.what == "input"} == {"missing"}
     after = verify(moved, base=tmp_path / "archive", rerun=True)
     assert after.stands, failed(after)
-    assert any("(now " in c.name for c in after.checks)
+    assert any(f"(at {tmp_path / 'archive'}" in c.name for c in after.checks)
     assert main(["verify", "--base", str(tmp_path / "archive"), str(moved)]) == 0
     assert reports  # the reports were made before the move
 
@@ -179,7 +195,7 @@ def test_rerun_repeats_the_decision_reasons_and_findings(tmp_path, monkeypatch):
         result = verify(path, rerun=True)
         assert result.stands, failed(result)
         reran = {c.name: c for c in result.checks if c.what == "rerun"}
-        assert sorted(reran) == ["assessment", "decision", "findings", "reasons"]
+        assert sorted(reran) == ["assessment", "decision", "findings", "reasons", "the rest"]
     candidate = json.loads(reports["P16"].read_text())
     assert candidate["decision"] == "candidate"  # the case is what the test says it is
 
@@ -214,13 +230,14 @@ def test_rerun_after_a_changed_input_shows_what_changed(tmp_path, monkeypatch):
     vcf = tmp_path / "run" / "batch" / "P06_strelka2.vcf"
     kept = [line for line in vcf.read_text().splitlines() if not line.startswith("chr18\t")]
     vcf.write_text("\n".join(kept) + "\n")  # the BCL2 exclusion's record is gone
-    names = {(c.what, c.name) for c in verify(reports["P06"], rerun=True).mismatches}
-    assert names == {
-        ("input", str(vcf)),
-        ("rerun", "decision"),
-        ("rerun", "reasons"),
-        ("rerun", "findings"),
+    result = verify(reports["P06"], rerun=True)
+    names = {(c.what, c.name) for c in result.mismatches}
+    assert [n for w, n in names if w != "rerun"] == [str(vcf)]
+    # every part of the report that the exclusion decided is named, not only the decision
+    assert {"decision", "reasons", "findings", "exclusion", "banner", "accounting"} <= {
+        n for w, n in names if w == "rerun"
     }
+    assert "the rest" not in {c.name for c in result.checks}
 
 
 def test_an_unreadable_report_is_an_error_naming_it(tmp_path, capsys):
@@ -281,3 +298,91 @@ def test_exports_beside_a_report_must_agree_with_it(tmp_path, monkeypatch):
     mismatches = {c.name: c.detail for c in verify(reports["P16"]).mismatches}
     assert mismatches["phenopacket.json"] == "disagrees with report.json at /subject/id"
     assert mismatches["fhir.json"].startswith("unreadable: ")
+
+
+def test_a_report_from_other_code_does_not_stand(tmp_path, monkeypatch):
+    """The version alone does not change with the code; the source digest does."""
+    reports = make_run(tmp_path / "run", monkeypatch)
+    report = json.loads(reports["P06"].read_text())
+    report["provenance"]["tool_sha256"] = "0" * 64
+    reports["P06"].write_text(json.dumps(report))
+    [mismatch] = verify(reports["P06"]).mismatches
+    assert mismatch.name == "mapk-filter source"
+    assert mismatch.detail.startswith("other code: the report records sha256 000000000000")
+
+
+def test_the_inputs_must_list_every_file_the_report_was_decided_on(tmp_path, monkeypatch):
+    reports = make_run(tmp_path / "run", monkeypatch)
+    report = json.loads(reports["P16"].read_text())
+    inputs = report["provenance"]["inputs"]
+    report["provenance"]["inputs"] = [i for i in inputs if not i.get("sample_id")]
+    reports["P16"].write_text(json.dumps(report))
+    problems = [c.detail for c in verify(reports["P16"]).mismatches if c.name == "inputs"]
+    assert len(problems) == 2 and all(p.endswith("is not an input") for p in problems)
+    report["provenance"]["inputs"] = [i for i in inputs if i.get("role") != "patient sheet"]
+    reports["P16"].write_text(json.dumps(report))
+    [problem] = [c.detail for c in verify(reports["P16"]).mismatches if c.name == "inputs"]
+    assert problem == "no patient sheet among the inputs"
+
+
+def test_an_export_the_report_says_was_written_must_be_there(tmp_path, monkeypatch):
+    reports = make_run(tmp_path / "run", monkeypatch)
+    report = json.loads(reports["P16"].read_text())
+    report["provenance"]["exports"] = ["fhir.json"]
+    reports["P16"].write_text(json.dumps(report))
+    [mismatch] = verify(reports["P16"]).mismatches
+    assert (mismatch.what, mismatch.name) == ("export", "fhir.json")
+    assert mismatch.detail == "missing: the report says it was written"
+
+
+def test_a_malformed_report_is_named_not_a_traceback(tmp_path, monkeypatch, capsys):
+    reports = make_run(tmp_path / "run", monkeypatch)
+    from mapk_filter.exports import hgnc_ids
+    from mapk_filter.panel import load_panel
+    from mapk_filter.verify import exporters
+
+    report = json.loads(reports["P16"].read_text())
+    fhir = exporters()["fhir.json"](report, hgnc_ids(load_panel()))
+    (reports["P16"].parent / "fhir.json").write_text(json.dumps(fhir))
+    del report["findings"][0]["status"]
+    reports["P16"].write_text(json.dumps(report))
+    result = verify(reports["P16"])
+    assert [c.what for c in result.mismatches] == ["report"]
+    assert "'status' is a required property" in result.mismatches[0].detail
+    # the exporter is not run on a report that breaks the schema, and cannot crash verify
+    assert not [c for c in result.checks if c.what == "export"]
+    assert main(["verify", str(tmp_path / "missing.json"), str(reports["P16"])]) == 2
+    captured = capsys.readouterr()
+    assert "missing.json: cannot read the report" in captured.err
+    assert "patient P16" in captured.out  # the next report was still checked
+
+
+def test_base_moves_absolute_paths_written_through_a_symlink(tmp_path, monkeypatch):
+    """A run in a folder reached through a symlink records its working directory resolved,
+    while the sheet's absolute paths keep the symlink: --base must move both."""
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real, target_is_directory=True)
+    reports = make_run(tmp_path / "link" / "run", monkeypatch)
+    sheet = tmp_path / "link" / "run" / "batch" / "samples.tsv"
+    lines = sheet.read_text().splitlines()
+    # the sheet's paths written absolute, through the symlink, as a user may write them
+    rows = [lines[0], *(_absolute(line, tmp_path / "link" / "run" / "batch") for line in lines[1:])]
+    sheet.write_text("\n".join(rows) + "\n")
+    reports = decide_run(tmp_path / "link" / "run", monkeypatch)
+    report = json.loads(reports["P16"].read_text())
+    assert str(tmp_path / "link") in json.dumps(report["provenance"]["inputs"])
+    shutil.copytree(real / "run", tmp_path / "archive")
+    archived = tmp_path / "archive" / "batch" / "P16_mutect2.vcf"
+    archived.write_text(archived.read_text() + "\n")  # only the archive's copy changes
+    moved = tmp_path / "archive" / "results" / "patients" / "P16" / "report.json"
+    mismatches = verify(moved, base=tmp_path / "archive").mismatches
+    assert [c.name for c in mismatches] == [
+        f"{tmp_path / 'link' / 'run' / 'batch' / 'P16_mutect2.vcf'} (at {archived})"
+    ]
+
+
+def _absolute(line: str, folder: Path) -> str:
+    cells = line.split("\t")
+    cells[3] = str(folder / cells[3])
+    return "\t".join(cells)

@@ -159,14 +159,19 @@ def cmd_bundle(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from .verify import verify
+    from .verify import ReportUnreadable, verify
 
-    standing = True
+    worst = 0  # 0 every report stands, 1 one does not, 2 one cannot be read
     for path in args.reports:
-        result = verify(path, base=args.base, rerun=args.rerun)
+        try:
+            result = verify(path, base=args.base, rerun=args.rerun)
+        except ReportUnreadable as exc:  # named, and the other reports are still checked
+            print(f"mapk-filter: error: {exc}", file=sys.stderr)
+            worst = 2
+            continue
         print(result.text())
-        standing = standing and result.stands
-    return 0 if standing else 1
+        worst = max(worst, 0 if result.stands else 1)
+    return worst
 
 
 def build_parser() -> argparse.ArgumentParser:

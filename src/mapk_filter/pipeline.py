@@ -186,8 +186,10 @@ def _decide(
     panel: Panel,
     rules: TrialRules,
     sheet_errors: tuple[str, ...],
+    exports: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """Decide one patient from its files' results and its sample-sheet ``rows``."""
+    """Decide one patient from its files' results and its sample-sheet ``rows``; the
+    provenance names the ``exports`` the caller writes beside report.json."""
     from .decide import decide
     from .provenance import provenance
     from .reports.patient import build_report, variants_tsv
@@ -207,7 +209,7 @@ def _decide(
     ]
     report = build_report(
         decision,
-        provenance(panel, rules, inputs, [s.genome_build for s in samples]),
+        provenance(panel, rules, inputs, [s.genome_build for s in samples], exports),
         timepoints,
         {r.sample_id: r.collection_date for r in rows},
         rules=rules,
@@ -267,6 +269,7 @@ def report_patients(
             panel,
             rules,
             errors,
+            exports,
         )
         # rendered from report.json as written, as `mapk-filter render` does
         written = json.loads((out_dir / "report.json").read_text(encoding="utf-8"))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import platform
 from datetime import UTC, datetime
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -53,13 +55,34 @@ def _data_checksums(panel: Panel, files: dict[str, Path]) -> dict[str, str]:
     return checksums
 
 
+@cache
+def source_digest() -> str:
+    """SHA-256 over the package's own files (code, templates, schemas, code tables), each
+    by its path inside the package: changes whenever the code does, unlike the version.
+    The bundled panel and rules (``_resources`` in a wheel) are hashed on their own, so an
+    editable and a wheel install of the same code agree."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        skipped = {"__pycache__", "_resources"} & set(path.relative_to(root).parts)
+        if path.is_file() and not skipped and path.suffix != ".pyc":
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def provenance(
-    panel: Panel, rules: TrialRules, inputs: list[dict[str, Any]], genome_builds: list[str]
+    panel: Panel,
+    rules: TrialRules,
+    inputs: list[dict[str, Any]],
+    genome_builds: list[str],
+    exports: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     files = data_files(panel)
     return {
         "tool": "mapk-filter",
         "tool_version": __version__,
+        "tool_sha256": source_digest(),
         "dependencies": dependency_versions(),
         "panel": {
             "version": panel.version,
@@ -77,4 +100,6 @@ def provenance(
         "run_time": datetime.now(UTC).isoformat(timespec="seconds"),
         # relative paths above are relative to it; `mapk-filter verify --base` moves it
         "working_directory": str(Path.cwd()),
+        # written beside report.json, derived from it (`mapk-filter verify` checks them)
+        "exports": list(exports),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -68,8 +69,11 @@ def recorded(filters: Filters, reference: Reference) -> dict[str, Any]:
     }
 
 
-def from_recorded(settings: dict[str, Any]) -> tuple[Filters, Reference]:
-    """``recorded`` read back; missing keys (older results) take the defaults."""
+def from_recorded(
+    settings: dict[str, Any], find: Callable[[str], Path] = Path
+) -> tuple[Filters, Reference]:
+    """``recorded`` read back; missing keys (older results) take the defaults. ``find``
+    says where a recorded reference path is now (a moved batch)."""
     values = dict(settings.get("filters", {}))
     if "pass_filters" in values:
         values["pass_filters"] = tuple(values["pass_filters"])
@@ -77,6 +81,6 @@ def from_recorded(settings: dict[str, Any]) -> tuple[Filters, Reference]:
     filters = Filters(**{k: v for k, v in values.items() if k in known})
     paths = settings.get("reference", {})
     return filters, Reference(
-        fasta=Path(paths["fasta"]) if paths.get("fasta") else None,
-        gff3=Path(paths["gff3"]) if paths.get("gff3") else None,
+        fasta=find(paths["fasta"]) if paths.get("fasta") else None,
+        gff3=find(paths["gff3"]) if paths.get("gff3") else None,
     )

@@ -1,17 +1,21 @@
 """`mapk-filter verify REPORT.json`: does a report still stand on its files? (SPEC §6)
 
 A report.json records, in its provenance, the SHA-256 of every input file, of the rules
-file and of every panel table, and the version of mapk-filter that made it. ``verify``
-re-hashes each of them and compares the version; the report stands only when every one
-agrees. It also re-derives the exports beside the report (phenopacket.json, fhir.json)
-from report.json and checks they agree with it. With ``rerun`` it decides the patient
-again from the recorded inputs, with the recorded settings, in a temporary folder, and
-compares the decision, the reasons and the findings.
+file and of every panel table, and the version and source digest of mapk-filter that made
+it. ``verify`` re-hashes each of them and compares the version and digest; the report
+stands only when every one agrees. The report's own lists must agree too: every sample it
+was decided on is an input with the same checksum, and both sheets are inputs. The exports
+the provenance names (phenopacket.json, fhir.json) must be beside the report and agree with
+what report.json gives. With ``rerun`` it decides the patient again from the recorded
+inputs, with the recorded settings, in a temporary folder, and compares everything the
+report says apart from its provenance.
 
 Paths: a relative path was relative to the run's working directory (recorded as
 ``provenance.working_directory``); ``base`` stands in for that folder when a batch has
-moved, for relative paths and for absolute paths under it alike. Other absolute paths
-are taken as written.
+moved, for relative paths and for absolute paths under it (as written, or through the
+symlinks they were written with) alike. Other absolute paths are taken as written. Without
+``base``, a report that is no longer under its run's working directory is a mismatch: the
+batch has moved, and its files would be looked for where they were.
 
 Nothing is assumed: a file that cannot be found or read is a mismatch, never a pass.
 """
@@ -19,6 +23,7 @@ Nothing is assumed: a file that cannot be found or read is a mismatch, never a p
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -91,8 +96,11 @@ class Locator:
         if not path.is_absolute():
             return root / path
         old = self.working_directory
-        if self.base is not None and old is not None and path.is_relative_to(old):
-            return self.base / path.relative_to(old)
+        if self.base is None or old is None:
+            return path
+        for form in (path, Path(os.path.realpath(path))):  # the symlink may still exist
+            if form.is_relative_to(old):
+                return self.base / form.relative_to(old)
         return path
 
 
@@ -112,23 +120,76 @@ def verify(report_path: Path, *, base: Path | None = None, rerun: bool = False) 
     prov = report["provenance"]
     recorded_root = prov.get("working_directory")
     where = Locator(Path(recorded_root) if recorded_root else None, base)
-    checks = [_tool(prov), *_schema(report)]
+    checks = [*_tool(prov), *_location(report_path, where)]
+    schema = _schema(report)
+    checks += [*schema, *_listed(report)]
     checks += [_file("input", i["path"], i["sha256"], where) for i in prov.get("inputs", [])]
     checks.append(_rules(prov.get("rules", {}), where))
     checks += _panel(prov.get("panel", {}), where)
-    checks += _exports(report, report_path.parent, where)
+    if all(c.ok for c in schema):  # an invalid report's exports are not derived from it
+        checks += _exports(report, report_path.parent, where)
     if rerun:
         checks += rerun_checks(report, where)
     return Verification(report_path, str(report.get("patient_id", "")), tuple(checks))
 
 
-def _tool(prov: Mapping[str, Any]) -> Check:
+def _tool(prov: Mapping[str, Any]) -> list[Check]:
+    from .provenance import source_digest
+
     made = str(prov.get("tool_version", ""))
-    if made == __version__:
-        return Check("tool", "mapk-filter", True, f"version {made}")
-    return Check(
-        "tool", "mapk-filter", False, f"other version: report made by {made}, this is {__version__}"
+    checks = [
+        Check("tool", "mapk-filter version", True, made)
+        if made == __version__
+        else Check(
+            "tool",
+            "mapk-filter version",
+            False,
+            f"other version: report made by {made}, this is {__version__}",
+        )
+    ]
+    recorded, now = str(prov.get("tool_sha256", "")), source_digest()
+    if recorded == now:
+        checks.append(Check("tool", "mapk-filter source", True, f"sha256 {now[:12]}"))
+    else:
+        was = f"sha256 {recorded[:12]}" if recorded else "no source digest"
+        detail = f"other code: the report records {was}, this is {now[:12]}"
+        checks.append(Check("tool", "mapk-filter source", False, detail))
+    return checks
+
+
+def _location(report_path: Path, where: Locator) -> list[Check]:
+    """Without --base, the report must still be under its run's working directory."""
+    old = where.working_directory
+    if where.base is not None or old is None:
+        return []
+    here = Path(os.path.realpath(report_path))
+    if here.is_relative_to(old):
+        return []
+    detail = (
+        f"the report is not under its run's working directory {old}: if the batch moved, "
+        "give --base (its files were looked for where they were)"
     )
+    return [Check("report", "location", False, detail)]
+
+
+def _listed(report: Mapping[str, Any]) -> list[Check]:
+    """The provenance lists both sheets and every file the report was decided on."""
+    inputs = report["provenance"].get("inputs", [])
+    problems = [
+        f"no {role} among the inputs"
+        for role in ("patient sheet", "sample sheet")
+        if sum(i.get("role") == role for i in inputs) != 1
+    ]
+    listed = {(str(i.get("path")), str(i.get("sha256"))) for i in inputs}
+    decided = {(str(s.get("path")), str(s.get("sha256"))) for s in report.get("samples", [])}
+    problems += [f"sample file {p} (sha256 {s[:12]}) is not an input" for p, s in decided - listed]
+    sheets = {
+        (str(i.get("path")), str(i.get("sha256"))) for i in inputs if "sheet" in str(i.get("role"))
+    }
+    problems += [f"input {p} is not a sample of the report" for p, s in listed - decided - sheets]
+    if not problems:
+        return [Check("report", "inputs", True, f"{len(decided)} sample files, both sheets")]
+    return [Check("report", "inputs", False, p) for p in sorted(problems)]
 
 
 def _schema(report: Mapping[str, Any]) -> list[Check]:
@@ -142,7 +203,7 @@ def _schema(report: Mapping[str, Any]) -> list[Check]:
 
 def _file(what: str, recorded: str, sha256: str, where: Locator) -> Check:
     path = where.find(recorded)
-    shown = recorded if where.base is None or str(path) == recorded else f"{recorded} (now {path})"
+    shown = recorded if str(path) == recorded else f"{recorded} (at {path})"
     if not path.is_file():
         return Check(what, shown, False, "missing")
     try:
@@ -182,18 +243,29 @@ def exporters() -> dict[str, Callable[[Mapping[str, Any], Mapping[str, str]], di
 
 
 def _exports(report: Mapping[str, Any], folder: Path, where: Locator) -> list[Check]:
-    present = [name for name in EXPORTS if (folder / name).is_file()]
+    """The exports the provenance names must be there; any there must agree with it."""
+    named = [str(n) for n in report["provenance"].get("exports", [])]
+    present = [n for n in EXPORTS if (folder / n).is_file()]
+    checks = [
+        Check("export", name, False, "missing: the report says it was written")
+        for name in named
+        if name not in present
+    ]
     if not present:
-        return []
+        return checks
     hgnc = _hgnc(report, where)
-    checks = []
     for name in present:
         try:
             written = json.loads((folder / name).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             checks.append(Check("export", name, False, f"unreadable: {exc}"))
             continue
-        derived = exporters()[name](report, hgnc)
+        try:
+            derived = exporters()[name](report, hgnc)
+        except Exception as exc:  # a report the exporter cannot read: named, never a pass
+            detail = f"cannot be derived from report.json ({type(exc).__name__}: {exc})"
+            checks.append(Check("export", name, False, detail))
+            continue
         difference = first_difference(derived, written)
         checks.append(
             Check("export", name, True, "agrees with report.json")
@@ -262,7 +334,7 @@ def _redecide(report: Mapping[str, Any], where: Locator, tmp: Path) -> dict[str,
     rules_path = where.find(prov["rules"]["path"])
     results = []
     for sample in report.get("samples", []):
-        filters, reference = from_recorded(settings.get(sample["sample_id"], {}))
+        filters, reference = from_recorded(settings.get(sample["sample_id"], {}), where.find)
         out = tmp / "results" / f"{sample['sample_id']}.json"
         classify_sample(
             sample_sheet=samples,
@@ -292,10 +364,16 @@ def _redecide(report: Mapping[str, Any], where: Locator, tmp: Path) -> dict[str,
         sheet_errors=left_out,
     )
     # Paths as they were recorded, wherever the files are now, so a moved batch compares.
+    moved = [(str(where.find(s["path"])), str(s["path"])) for s in report.get("samples", [])]
+    moved += [(str(samples), str(i["path"])) for i in inputs if i.get("role") == "sample sheet"]
+    moved += [
+        (str(sheets["patient sheet"]), str(i["path"]))
+        for i in inputs
+        if i.get("role") == "patient sheet"
+    ]
     text = json.dumps(again)
-    for sample in report.get("samples", []):
-        now = str(where.find(sample["path"]))
-        text = text.replace(json.dumps(now)[1:-1], json.dumps(sample["path"])[1:-1])
+    for now, recorded in moved:
+        text = text.replace(json.dumps(now)[1:-1], json.dumps(recorded)[1:-1])
     return dict(json.loads(text))
 
 
@@ -322,22 +400,37 @@ def _rerun_sheet(
     return out
 
 
-COMPARED = ("decision", "assessment", "reasons", "findings")
+# Everything a report says, apart from its provenance (run time, checksums, paths) and the
+# ID made from it (the rerun's sample sheet is a temporary copy with its own checksum).
+NOT_COMPARED = ("provenance", "report_id")
 
 
 def _compare(report: Mapping[str, Any], again: Mapping[str, Any]) -> list[Check]:
     checks = []
-    for key in COMPARED:
+    keys = sorted(set(report) | set(again), key=lambda k: (k not in FIRST, FIRST.get(k, 0), k))
+    for key in keys:
+        if key in NOT_COMPARED:
+            continue
         difference = first_difference(report.get(key), again.get(key), key)
         if difference is None:
-            checks.append(Check("rerun", key, True, _same(key, report.get(key))))
+            if key in FIRST:
+                checks.append(Check("rerun", key, True, _same(key, report.get(key))))
         elif key == "decision":
             checks.append(
                 Check("rerun", key, False, f"{report.get(key)} recorded, {again.get(key)} now")
             )
         else:
             checks.append(Check("rerun", key, False, f"differs at {difference}"))
+    rest = [k for k in keys if k not in FIRST and k not in NOT_COMPARED]
+    if all(c.ok for c in checks if c.name in rest):
+        checks.append(
+            Check("rerun", "the rest", True, f"the same when decided again ({len(rest)} keys)")
+        )
     return checks
+
+
+# Named one by one in the output (the rest are summed up unless they differ).
+FIRST = {"decision": 0, "assessment": 1, "reasons": 2, "findings": 3}
 
 
 def _same(key: str, value: Any) -> str:

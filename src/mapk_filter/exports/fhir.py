@@ -112,6 +112,8 @@ def _change_type(finding: Mapping[str, Any]) -> str | None:
     if kind == "indel":
         hgvs_c = str(finding.get("hgvs_c") or "")
         return next((str(name) for key, name in codes()["indel_hgvs"] if key in hgvs_c), None)
+    if kind == "deletion" and finding.get("copy_number") is None:
+        return "deletion"  # a structural deletion: no copy number was measured
     name = codes()["change_types"].get(kind)
     return str(name) if name else None
 
@@ -323,18 +325,51 @@ def _diagnostic_report(ctx: _Context, results: Sequence[str]) -> JSON:
     }
 
 
+def _specimens(ctx: _Context) -> tuple[list[tuple[str, JSON]], dict[str, str]]:
+    """One Specimen per timepoint (the files sequenced from it, its collection date);
+    sample id -> the urn of its specimen, so each variant says where it was seen."""
+    by_timepoint: dict[str, list[Mapping[str, Any]]] = {}
+    for sample in ctx.report.get("samples", []):
+        by_timepoint.setdefault(str(sample.get("timepoint") or ""), []).append(sample)
+    specimens, of_sample = [], {}
+    patient = str(ctx.report["patient_id"])
+    for timepoint, samples in by_timepoint.items():
+        name = timepoint or "screened"
+        urn = ctx.urn(f"specimen/{name}")
+        files = ", ".join(f"{s['sample_id']} ({s.get('kind', '')})" for s in samples)
+        specimen: JSON = {
+            "resourceType": "Specimen",
+            "identifier": [
+                {"system": f"{_system('local')}/specimen-id", "value": f"{patient}-{name}"}
+            ],
+            "subject": {"reference": ctx.urn("patient")},
+            "type": {"text": f"tumour sample, timepoint {timepoint or 'not recorded'}"},
+            "note": [{"text": f"timepoint {timepoint or 'not recorded'}: {files}"}],
+        }
+        dates = sorted({str(s["collection_date"]) for s in samples if s.get("collection_date")})
+        if len(dates) == 1:
+            specimen["collection"] = {"collectedDateTime": dates[0]}
+        specimens.append((urn, specimen))
+        of_sample.update({str(s["sample_id"]): urn for s in samples})
+    return specimens, of_sample
+
+
 def fhir_bundle(report: Mapping[str, Any], hgnc: Mapping[str, str]) -> dict[str, Any]:
     """The report as a FHIR R4 ``collection`` Bundle (JSON-ready; see the module docstring)."""
     issued = str(report["provenance"]["run_time"])
     report_id = str(report.get("report_id") or f"{report['patient_id']}@{issued}")
     ctx = _Context(report, hgnc, report_id, issued)
+    specimens, specimen_of = _specimens(ctx)
     observations: list[tuple[str, JSON]] = []
     for index, finding in enumerate(report.get("findings", [])):
         urn = ctx.urn(f"finding/{index}")
         if not finding.get("gene"):
             observations.append((urn, _other_finding(ctx, finding)))
             continue
-        observations.append((urn, _variant(ctx, finding)))
+        variant = _variant(ctx, finding)
+        if str(finding.get("sample_id")) in specimen_of:
+            variant["specimen"] = {"reference": specimen_of[str(finding["sample_id"])]}
+        observations.append((urn, variant))
         if finding.get("alteration_type") == "fusion":
             consequence = _gene_fusion(ctx, finding, urn)
             observations.append((ctx.urn(f"finding/{index}/consequence"), consequence))
@@ -343,9 +378,13 @@ def fhir_bundle(report: Mapping[str, Any], hgnc: Mapping[str, str]) -> dict[str,
     implication = _implication(ctx, [urn for urn, _ in observations])
     observations.append((ctx.urn("implication"), implication))
     patient_id = {"system": f"{_system('local')}/patient-id", "value": str(report["patient_id"])}
+    diagnostic = _diagnostic_report(ctx, [urn for urn, _ in observations])
+    if specimens:
+        diagnostic["specimen"] = [{"reference": urn} for urn, _ in specimens]
     resources = [
-        (ctx.urn("report"), _diagnostic_report(ctx, [urn for urn, _ in observations])),
+        (ctx.urn("report"), diagnostic),
         (ctx.urn("patient"), {"resourceType": "Patient", "identifier": [patient_id]}),
+        *specimens,
         *observations,
     ]
     entries = [

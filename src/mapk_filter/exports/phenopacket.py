@@ -3,7 +3,7 @@
 A JSON-ready dict with protobuf JSON field names; the same report always gives the same dict
 (``metaData.created`` is the report's run time; ids derive from the report id, patient id
 and timepoints). Every ontology code comes from ``phenopacket_codes.yaml``, with where it
-was verified. Ages are ISO 8601 durations in whole months (11.2 years -> ``P11Y2M``); a
+was verified. Ages are ISO 8601 durations in completed months (11.2 years -> ``P11Y2M``); a
 missing age, diagnosis or status is left out, never invented. The sheet records no sex.
 
 - ``subject.timeAtLastEncounter``: the age at screening. ``diseases``: the diagnosis as an
@@ -19,8 +19,9 @@ missing age, diagnosis or status is left out, never invented. The sheet records 
   ``summary``: banner, decision, assessment, rules version, reasons, the findings that name
   no gene (the ex vivo dasatinib IC50) and other sub-protocols matched. Each finding naming
   a gene is a genomic interpretation of its file's biosample, (interpretationStatus,
-  therapeuticActionability) by its status: qualifying, exclusion (venetoclax resistance) ->
-  (CONTRIBUTORY, ACTIONABLE): they decide; review -> (CANDIDATE, UNKNOWN_ACTIONABILITY);
+  therapeuticActionability) by its status: qualifying -> (CONTRIBUTORY, ACTIONABLE);
+  exclusion (venetoclax resistance) -> (CONTRIBUTORY, NOT_ACTIONABLE): it decides, and
+  makes no therapy of B actionable; review -> (CANDIDATE, UNKNOWN_ACTIONABILITY);
   vus -> (REJECTED, UNKNOWN_ACTIONABILITY): not counted for B, maybe for another
   sub-protocol; benign -> (REJECTED, NOT_ACTIONABLE); filtered -> as its unfiltered status
   when that is vus or benign, else (CANDIDATE, UNKNOWN_ACTIONABILITY).
@@ -53,7 +54,9 @@ _VCF = re.compile(r"^(\w+):(\d+)([ACGTNacgtn]+)>([ACGTNacgtn]+)$")
 # finding status -> (interpretationStatus, therapeuticActionability)
 _STATUS = {
     "qualifying": ("CONTRIBUTORY", "ACTIONABLE"),
-    "exclusion": ("CONTRIBUTORY", "ACTIONABLE"),
+    # the BCL2 exclusion decides (contributory) but makes no therapy actionable: it rules
+    # venetoclax, so sub-protocol B, out; its description names it an exclusion
+    "exclusion": ("CONTRIBUTORY", "NOT_ACTIONABLE"),
     "review": ("CANDIDATE", "UNKNOWN_ACTIONABILITY"),
     "filtered": ("CANDIDATE", "UNKNOWN_ACTIONABILITY"),
     "vus": ("REJECTED", "UNKNOWN_ACTIONABILITY"),
@@ -86,13 +89,14 @@ def _status_term(status: Any) -> JSON | None:
 
 
 def _age(years: Any) -> JSON | None:
-    """Years as an ISO 8601 age in whole months (9.0 -> P9Y, 11.2 -> P11Y2M); None for a
-    missing, negative or non-numeric value: an age is never invented."""
+    """Years as an ISO 8601 age in completed months (9.0 -> P9Y, 11.2 -> P11Y2M, 20.97 ->
+    P20Y11M: never rounded up across a criterion's limit); None for a missing, negative or
+    non-numeric value: an age is never invented."""
     if isinstance(years, bool) or not isinstance(years, int | float):
         return None
     if not math.isfinite(years) or years < 0:
         return None
-    y, m = divmod(round(years * 12), 12)
+    y, m = divmod(math.floor(years * 12 + 1e-9), 12)  # 1e-9: 11.2 * 12 is 134.3999...
     duration = "P" + (f"{y}Y" if y or not m else "") + (f"{m}M" if m else "")
     return {"age": {"iso8601duration": duration}}
 
