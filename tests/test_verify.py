@@ -17,7 +17,7 @@ from helpers import REPO
 
 from mapk_filter.cli import main
 from mapk_filter.pipeline import classify_sample, decide_patient
-from mapk_filter.resources import trial_rules_path
+from mapk_filter.resources import sha256_file, trial_rules_path
 from mapk_filter.settings import Filters, Reference
 from mapk_filter.sheets import read_samples
 from mapk_filter.verify import Locator, first_difference, verify
@@ -32,6 +32,7 @@ def make_run(
     *,
     rules: Path | None = None,
     filters: Filters | None = None,
+    panel: Path | None = None,
 ) -> dict[str, Path]:
     """The batch in ``workdir/batch`` (sheets and files), decided from ``workdir``:
     patient -> its report.json (under ``workdir/results``)."""
@@ -43,7 +44,7 @@ def make_run(
         (batch / name).write_text("\n".join(kept) + "\n")
     for row in read_samples(batch / "samples.tsv", strict=False):
         shutil.copy2(EXAMPLE / row.path.name, batch / row.path.name)
-    return decide_run(workdir, monkeypatch, rules=rules, filters=filters)
+    return decide_run(workdir, monkeypatch, rules=rules, filters=filters, panel=panel)
 
 
 def decide_run(
@@ -52,6 +53,7 @@ def decide_run(
     *,
     rules: Path | None = None,
     filters: Filters | None = None,
+    panel: Path | None = None,
 ) -> dict[str, Path]:
     """Classify and decide the batch of ``make_run`` from its sheets, in ``workdir``."""
     monkeypatch.chdir(workdir)
@@ -65,7 +67,7 @@ def decide_run(
             default_build="GRCh38",
             filters=filters or Filters(),
             reference=Reference(),
-            panel_dir=None,
+            panel_dir=panel,
             rules_path=rules,
             out=Path("results/samples") / f"{row.sample_id}.json",
         )
@@ -81,7 +83,7 @@ def decide_run(
                 if r.patient_id == patient
             ],
             out_dir=Path("results/patients") / patient,
-            panel_dir=None,
+            panel_dir=panel,
             rules_path=rules,
         )
         reports[patient] = workdir / "results" / "patients" / patient / "report.json"
@@ -120,7 +122,13 @@ def test_a_changed_input_is_named_and_the_exit_code_says_it(tmp_path, monkeypatc
     assert not result.stands
     [mismatch] = result.mismatches
     assert mismatch.what == "input" and mismatch.name.endswith("P16_mutect2.vcf")
-    assert mismatch.detail.startswith("changed: sha256 ")
+    recorded = next(
+        i["sha256"]
+        for i in json.loads(reports["P16"].read_text())["provenance"]["inputs"]
+        if i["path"].endswith("P16_mutect2.vcf")
+    )
+    now = sha256_file(vcf)
+    assert mismatch.detail == f"changed: sha256 {recorded[:12]} recorded, {now[:12]} now"
     assert verify(reports["P06"]).stands  # the other patient's files are untouched
     assert main(["verify", str(reports["P06"]), str(reports["P16"])]) == 1
     out = capsys.readouterr().out
@@ -179,8 +187,11 @@ def test_a_moved_batch_stands_with_base_and_not_without(tmp_path, monkeypatch):
     before = verify(moved)
     assert not before.stands
     [location] = [c for c in before.mismatches if c.name == "location"]
-    assert "not under its run's working directory" in location.detail
-    assert "give --base" in location.detail
+    assert (location.what, location.detail) == (
+        "report",
+        f"the report is not under its run's working directory {tmp_path / 'run'}: if the batch "
+        "moved, give --base (its files were looked for where they were)",
+    )
     assert {c.detail for c in before.mismatches if c.what == "input"} == {"missing"}
     after = verify(moved, base=tmp_path / "archive", rerun=True)
     assert after.stands, failed(after)
@@ -194,8 +205,19 @@ def test_rerun_repeats_the_decision_reasons_and_findings(tmp_path, monkeypatch):
     for path in reports.values():
         result = verify(path, rerun=True)
         assert result.stands, failed(result)
-        reran = {c.name: c for c in result.checks if c.what == "rerun"}
-        assert sorted(reran) == ["assessment", "decision", "findings", "reasons", "the rest"]
+        reran = [c for c in result.checks if c.what == "rerun"]
+        assert [c.name for c in reran] == [
+            "decision",
+            "assessment",
+            "reasons",
+            "findings",
+            "the rest",
+        ]
+        report = json.loads(path.read_text())
+        assert reran[0].detail == f"the same when decided again ({report['decision']})"
+        assert reran[2].detail == f"the same when decided again ({len(report['reasons'])})"
+        compared = len(set(report) - {"provenance", "report_id"}) - 4
+        assert reran[4].detail == f"the same when decided again ({compared} keys)"
     candidate = json.loads(reports["P16"].read_text())
     assert candidate["decision"] == "candidate"  # the case is what the test says it is
 
@@ -223,6 +245,8 @@ def test_rerun_names_a_decision_the_files_no_longer_give(tmp_path, monkeypatch):
     assert mismatches["decision"] == "not_candidate recorded, candidate now"
     assert mismatches["reasons"].startswith("differs at reasons")
     assert "findings" not in mismatches
+    rest = [c for c in verify(reports["P16"], rerun=True).checks if c.name == "the rest"]
+    assert [c.ok for c in rest] == [True]  # the other keys still agree, and say so
 
 
 def test_rerun_after_a_changed_input_shows_what_changed(tmp_path, monkeypatch):
@@ -290,7 +314,7 @@ def test_exports_beside_a_report_must_agree_with_it(tmp_path, monkeypatch):
         (folder / name).write_text(json.dumps(export(report, hgnc_ids(load_panel()))))
     checked = {c.name: c for c in verify(reports["P16"]).checks if c.what == "export"}
     assert sorted(checked) == ["fhir.json", "phenopacket.json"]
-    assert all(c.ok for c in checked.values())
+    assert {c.detail for c in checked.values()} == {"agrees with report.json"}
     edited = json.loads((folder / "phenopacket.json").read_text())
     edited["subject"]["id"] = "P99"
     (folder / "phenopacket.json").write_text(json.dumps(edited))
@@ -318,7 +342,11 @@ def test_the_inputs_must_list_every_file_the_report_was_decided_on(tmp_path, mon
     report["provenance"]["inputs"] = [i for i in inputs if not i.get("sample_id")]
     reports["P16"].write_text(json.dumps(report))
     problems = [c.detail for c in verify(reports["P16"]).mismatches if c.name == "inputs"]
-    assert len(problems) == 2 and all(p.endswith("is not an input") for p in problems)
+    samples = json.loads(reports["P16"].read_text())["samples"]
+    assert problems == sorted(
+        f"sample file {s['path']} (sha256 {s['sha256'][:12]}) is not an input" for s in samples
+    )
+    assert {c.what for c in verify(reports["P16"]).mismatches} == {"report"}
     report["provenance"]["inputs"] = [i for i in inputs if i.get("role") != "patient sheet"]
     reports["P16"].write_text(json.dumps(report))
     [problem] = [c.detail for c in verify(reports["P16"]).mismatches if c.name == "inputs"]
@@ -386,3 +414,199 @@ def _absolute(line: str, folder: Path) -> str:
     cells = line.split("\t")
     cells[3] = str(folder / cells[3])
     return "\t".join(cells)
+
+
+def test_every_check_of_a_clean_report_says_what_it_found(tmp_path, monkeypatch, capsys):
+    from mapk_filter import __version__
+    from mapk_filter.provenance import source_digest
+
+    reports = make_run(tmp_path / "run", monkeypatch)
+    report = json.loads(reports["P16"].read_text())
+    result = verify(reports["P16"])
+    assert result.report == reports["P16"] and result.patient_id == "P16"
+    shown = [(c.what, c.ok, c.detail) for c in result.checks]
+    assert shown[:4] == [
+        ("tool", True, __version__),
+        ("tool", True, f"sha256 {source_digest()[:12]}"),
+        ("report", True, "valid against report.schema.json"),
+        ("report", True, "2 sample files, both sheets"),
+    ]
+    inputs = report["provenance"]["inputs"]
+    assert shown[4 : 4 + len(inputs)] == [
+        ("input", True, f"unchanged (sha256 {i['sha256'][:12]})") for i in inputs
+    ]
+    rules = report["provenance"]["rules"]
+    assert shown[4 + len(inputs)] == ("rules", True, f"unchanged (sha256 {rules['sha256'][:12]})")
+    panel = sorted(report["provenance"]["panel"]["checksums_sha256"].items())
+    assert [c for c in result.checks if c.what == "panel"] == [
+        verify_check("panel", report["provenance"]["panel"]["files"][name], sha)
+        for name, sha in panel
+    ]
+    assert (
+        result.text().splitlines()[-1] == f"the report stands on these files ({len(shown)} checks)"
+    )
+    assert result.text().splitlines()[0] == f"{reports['P16']}: patient P16"
+    assert result.text().splitlines()[1] == f"  ok  tool: mapk-filter version: {__version__}"
+
+
+def verify_check(what: str, path: str, sha: str):
+    from mapk_filter.verify import Check
+
+    return Check(what, path, True, f"unchanged (sha256 {sha[:12]})")
+
+
+def test_the_verdict_counts_the_mismatches(tmp_path, monkeypatch):
+    reports = make_run(tmp_path / "run", monkeypatch)
+    for name in ("P16_mutect2.vcf", "P16_sv_manta_etv6_abl1.vcf"):
+        (tmp_path / "run" / "batch" / name).unlink()
+    result = verify(reports["P16"])
+    n = len(result.checks)
+    assert (
+        result.text().splitlines()[-1] == f"the report does NOT stand: 2 mismatches of {n} checks"
+    )
+    assert result.mismatches[0].line().startswith("MISMATCH  input: ")
+    assert result.mismatches[0].line().endswith(": missing")
+    (tmp_path / "run" / "batch" / "P06_strelka2.vcf").unlink()
+    last = verify(reports["P06"]).text().splitlines()[-1]
+    assert last.startswith("the report does NOT stand: 1 mismatch of ")
+
+
+@pytest.mark.parametrize(
+    "part",
+    [
+        "tool_version",
+        "tool_sha256",
+        "inputs",
+        "rules",
+        "panel",
+        "exports",
+        "rules.path",
+        "panel.files",
+        "panel.checksums_sha256",
+    ],
+)
+def test_a_report_missing_a_part_of_its_provenance_does_not_stand(tmp_path, monkeypatch, part):
+    """Older or damaged reports: never a traceback, never a pass (with --rerun too)."""
+    reports = make_run(tmp_path / "run", monkeypatch)
+    report = json.loads(reports["P16"].read_text())
+    where, _, key = part.rpartition(".")
+    holder = report["provenance"][where] if where else report["provenance"]
+    del holder[key]
+    if part == "exports":  # the report names none: then none is required, but one there
+        (reports["P16"].parent / "fhir.json").write_text("{}")  # must still agree
+    reports["P16"].write_text(json.dumps(report))
+    for rerun in (False, True):
+        result = verify(reports["P16"], rerun=rerun)
+        assert not result.stands, (part, rerun)
+    details = {c.detail for c in verify(reports["P16"]).mismatches}
+    expected = {
+        "tool_version": f"other version: report made by , this is {_version()}",
+        "tool_sha256": f"other code: the report records no source digest, this is {_digest()}",
+        "inputs": "no patient sheet among the inputs",
+        "rules": "the report does not record its path",
+        "rules.path": "the report does not record its path",
+        "panel": "the report records no checksums",
+        "panel.checksums_sha256": "the report records no checksums",
+        "panel.files": "the report does not record its path",
+        "exports": "disagrees with report.json at /entry",
+    }[part]
+    assert any(d == expected or d.startswith(expected) for d in details), details
+
+
+def _version() -> str:
+    from mapk_filter import __version__
+
+    return __version__
+
+
+def _digest() -> str:
+    from mapk_filter.provenance import source_digest
+
+    return source_digest()[:12]
+
+
+def test_rerun_that_cannot_run_says_so(tmp_path, monkeypatch):
+    reports = make_run(tmp_path / "run", monkeypatch)
+    report = json.loads(reports["P16"].read_text())
+    report["provenance"]["inputs"] = [
+        i for i in report["provenance"]["inputs"] if i.get("role") != "sample sheet"
+    ]
+    reports["P16"].write_text(json.dumps(report))
+    [rerun] = [c for c in verify(reports["P16"], rerun=True).checks if c.what == "rerun"]
+    assert (rerun.name, rerun.ok) == ("decision", False)
+    assert rerun.detail == "could not be re-decided: 'sample sheet'"
+
+
+def test_rerun_uses_the_recorded_rules_and_panel(tmp_path, monkeypatch):
+    """Decided again with the bundled rules or panel instead, the report would differ."""
+    rules = tmp_path / "rules.yaml"
+    text = trial_rules_path().read_text()
+    rules.write_text(
+        text.replace(
+            "name: ABL1 fusion keeping the kinase domain", "name: ABL1 fusion (site wording)"
+        )
+    )
+    panel = tmp_path / "panel"
+    shutil.copytree(REPO / "resources" / "gene_lists", panel)
+    genes = panel / "panel_genes.tsv"
+    genes.write_text(genes.read_text().replace("ENST00000318560.6", "ENST00000318560.7"))
+    reports = make_run(tmp_path / "run", monkeypatch, rules=rules, panel=panel)
+    report = json.loads(reports["P16"].read_text())
+    assert report["rules"]["B-L1"]["name"] == "ABL1 fusion (site wording)"
+    assert report["findings"][0]["transcript"] == "ENST00000318560.7"
+    # the exports beside it were made with that panel's HGNC IDs (one edited here)
+    genes.write_text(genes.read_text().replace("HGNC:76\t", "HGNC:999999\t"))
+    from mapk_filter.exports import hgnc_ids
+    from mapk_filter.panel import load_panel
+    from mapk_filter.verify import exporters
+
+    ids = hgnc_ids(load_panel(panel))
+    assert ids["ABL1"] == "HGNC:999999"
+    for name, export in exporters().items():
+        (reports["P16"].parent / name).write_text(json.dumps(export(report, ids)))
+    result = verify(reports["P16"], rerun=True)
+    assert [c.name for c in result.mismatches] == [str(panel / "panel_genes.tsv")]
+    exports = [c for c in result.checks if c.what == "export"]
+    assert [c.ok for c in exports] == [True, True]
+    assert [c.detail for c in result.checks if c.what == "rerun"][-1].startswith("the same")
+
+
+def test_rerun_of_a_report_without_recorded_settings_uses_the_defaults(tmp_path, monkeypatch):
+    """Reports made before the settings were recorded: decided again with the defaults."""
+    reports = make_run(tmp_path / "run", monkeypatch)
+    report = json.loads(reports["P16"].read_text())
+    for entry in report["provenance"]["inputs"]:
+        entry.pop("settings", None)
+    reports["P16"].write_text(json.dumps(report))
+    assert verify(reports["P16"], rerun=True).stands
+    for entry in report["provenance"]["inputs"]:
+        entry.pop("sample_id", None)
+    reports["P16"].write_text(json.dumps(report))
+    assert verify(reports["P16"], rerun=True).stands
+
+
+def test_rerun_flags_a_statement_the_files_do_not_make(tmp_path, monkeypatch):
+    reports = make_run(tmp_path / "run", monkeypatch)
+    report = json.loads(reports["P16"].read_text())
+    report["germline"] = [{"gene": "PTPN11", "note": "an added claim"}]
+    del report["other_panel_records_total"]
+    reports["P16"].write_text(json.dumps(report))
+    reran = {c.name: c for c in verify(reports["P16"], rerun=True).checks if c.what == "rerun"}
+    assert not reran["germline"].ok and not reran["other_panel_records_total"].ok
+    assert reran["other_panel_records_total"].detail == ("differs at other_panel_records_total")
+    assert "the rest" not in reran
+
+
+def test_a_check_is_a_verdict_about_a_known_thing():
+    from mapk_filter.verify import Check
+
+    assert Check("input", "a.vcf", False, "missing").line() == "MISMATCH  input: a.vcf: missing"
+    assert Check("rules", "r.yaml", True, "unchanged").line() == "ok  rules: r.yaml: unchanged"
+    for bad in (
+        ("inputs", "a.vcf", True, ""),
+        ("input", "a.vcf", None, ""),
+        ("input", "", True, ""),
+        ("input", "a.vcf", True, None),
+    ):
+        with pytest.raises(ValueError, match="not a check"):
+            Check(*bad)

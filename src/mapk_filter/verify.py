@@ -42,14 +42,24 @@ class ReportUnreadable(MapkFilterError):
     """The report itself cannot be read as a mapk-filter report."""
 
 
+WHAT = ("tool", "report", "input", "rules", "panel", "export", "rerun")
+
+
 @dataclass(frozen=True)
 class Check:
     """One thing the report rests on, and whether it still holds."""
 
-    what: str  # tool, input, rules, panel, export, rerun
+    what: str  # one of WHAT
     name: str  # the path, file name or field checked
     ok: bool
     detail: str
+
+    def __post_init__(self) -> None:
+        # a verdict is a bool and says what it is about: never a truthy stand-in
+        if self.what not in WHAT or not isinstance(self.ok, bool):
+            raise ValueError(f"not a check: {self!r}")
+        if not (isinstance(self.name, str) and self.name and isinstance(self.detail, str)):
+            raise ValueError(f"not a check: {self!r}")
 
     def line(self) -> str:
         return f"{'ok' if self.ok else 'MISMATCH'}  {self.what}: {self.name}: {self.detail}"
@@ -316,6 +326,9 @@ def rerun_checks(report: Mapping[str, Any], where: Locator) -> list[Check]:
             again = _redecide(report, where, Path(tmp))
     except (MapkFilterError, OSError, KeyError) as exc:
         return [Check("rerun", "decision", False, f"could not be re-decided: {exc}")]
+    except Exception as exc:  # a damaged report or a bug: named, never a traceback
+        detail = f"could not be re-decided ({type(exc).__name__}: {exc})"
+        return [Check("rerun", "decision", False, detail)]
     return _compare(report, again)
 
 
@@ -365,12 +378,6 @@ def _redecide(report: Mapping[str, Any], where: Locator, tmp: Path) -> dict[str,
     )
     # Paths as they were recorded, wherever the files are now, so a moved batch compares.
     moved = [(str(where.find(s["path"])), str(s["path"])) for s in report.get("samples", [])]
-    moved += [(str(samples), str(i["path"])) for i in inputs if i.get("role") == "sample sheet"]
-    moved += [
-        (str(sheets["patient sheet"]), str(i["path"]))
-        for i in inputs
-        if i.get("role") == "patient sheet"
-    ]
     text = json.dumps(again)
     for now, recorded in moved:
         text = text.replace(json.dumps(now)[1:-1], json.dumps(recorded)[1:-1])
