@@ -54,8 +54,10 @@ def decide_run(
     rules: Path | None = None,
     filters: Filters | None = None,
     panel: Path | None = None,
+    sheet_errors: tuple[str, ...] = (),
 ) -> dict[str, Path]:
-    """Classify and decide the batch of ``make_run`` from its sheets, in ``workdir``."""
+    """Classify and decide the batch of ``make_run`` from its sheets, in ``workdir``
+    (``sheet_errors``: rows the workflow left out, given to every patient)."""
     monkeypatch.chdir(workdir)
     sheet = Path("batch/samples.tsv")
     rows = read_samples(sheet, strict=False)
@@ -85,6 +87,7 @@ def decide_run(
             out_dir=Path("results/patients") / patient,
             panel_dir=panel,
             rules_path=rules,
+            sheet_errors=sheet_errors,
         )
         reports[patient] = workdir / "results" / "patients" / patient / "report.json"
     return reports
@@ -332,7 +335,9 @@ def test_a_report_from_other_code_does_not_stand(tmp_path, monkeypatch):
     reports["P06"].write_text(json.dumps(report))
     [mismatch] = verify(reports["P06"]).mismatches
     assert mismatch.name == "mapk-filter source"
-    assert mismatch.detail.startswith("other code: the report records sha256 000000000000")
+    assert mismatch.detail == (
+        f"other code: the report records sha256 000000000000, this is {_digest()}"
+    )
 
 
 def test_the_inputs_must_list_every_file_the_report_was_decided_on(tmp_path, monkeypatch):
@@ -402,12 +407,17 @@ def test_base_moves_absolute_paths_written_through_a_symlink(tmp_path, monkeypat
     assert str(tmp_path / "link") in json.dumps(report["provenance"]["inputs"])
     shutil.copytree(real / "run", tmp_path / "archive")
     archived = tmp_path / "archive" / "batch" / "P16_mutect2.vcf"
-    archived.write_text(archived.read_text() + "\n")  # only the archive's copy changes
+    first, rest = archived.read_text().split("\n", 1)
+    archived.write_text(f"{first}\n##note=archived\n{rest}")  # only the archive's copy
     moved = tmp_path / "archive" / "results" / "patients" / "P16" / "report.json"
-    mismatches = verify(moved, base=tmp_path / "archive").mismatches
+    monkeypatch.chdir(tmp_path)
+    shutil.rmtree(real / "run")  # the old place is gone: nothing may be read from it
+    mismatches = verify(moved, base=tmp_path / "archive", rerun=True).mismatches
     assert [c.name for c in mismatches] == [
-        f"{tmp_path / 'link' / 'run' / 'batch' / 'P16_mutect2.vcf'} (at {archived})"
+        f"{tmp_path / 'link' / 'run' / 'batch' / 'P16_mutect2.vcf'} (at {archived})",
+        "samples",  # decided again from the archive: the same but for that file's checksum
     ]
+    assert mismatches[1].detail == "differs at samples/1/sha256"
 
 
 def _absolute(line: str, folder: Path) -> str:
@@ -425,6 +435,12 @@ def test_every_check_of_a_clean_report_says_what_it_found(tmp_path, monkeypatch,
     result = verify(reports["P16"])
     assert result.report == reports["P16"] and result.patient_id == "P16"
     shown = [(c.what, c.ok, c.detail) for c in result.checks]
+    assert [c.name for c in result.checks[:4]] == [
+        "mapk-filter version",
+        "mapk-filter source",
+        "report.json",
+        "inputs",
+    ]
     assert shown[:4] == [
         ("tool", True, __version__),
         ("tool", True, f"sha256 {source_digest()[:12]}"),
@@ -591,7 +607,16 @@ def test_rerun_flags_a_statement_the_files_do_not_make(tmp_path, monkeypatch):
     report["germline"] = [{"gene": "PTPN11", "note": "an added claim"}]
     del report["other_panel_records_total"]
     reports["P16"].write_text(json.dumps(report))
-    reran = {c.name: c for c in verify(reports["P16"], rerun=True).checks if c.what == "rerun"}
+    checks = [c for c in verify(reports["P16"], rerun=True).checks if c.what == "rerun"]
+    assert [c.name for c in checks] == [
+        "decision",
+        "assessment",
+        "reasons",
+        "findings",
+        "germline",
+        "other_panel_records_total",
+    ]
+    reran = {c.name: c for c in checks}
     assert not reran["germline"].ok and not reran["other_panel_records_total"].ok
     assert reran["other_panel_records_total"].detail == ("differs at other_panel_records_total")
     assert "the rest" not in reran
@@ -610,3 +635,95 @@ def test_a_check_is_a_verdict_about_a_known_thing():
     ):
         with pytest.raises(ValueError, match="not a check"):
             Check(*bad)
+
+
+def test_rerun_gives_back_the_sheet_rows_the_run_left_out(tmp_path, monkeypatch):
+    """Rows the workflow left out are in the report as input problems; decided again
+    without them, a review would become a candidate."""
+    reports = make_run(tmp_path / "run", monkeypatch)
+    left_out = ("batch/samples.tsv line 9: sample X: file not found: x.vcf",)
+    reports = decide_run(tmp_path / "run", monkeypatch, sheet_errors=left_out)
+    report = json.loads(reports["P16"].read_text())
+    assert report["decision"] == "review" and report["assessment"] == "incomplete"
+    result = verify(reports["P16"], rerun=True)
+    assert result.stands, failed(result)
+
+
+def test_a_report_without_its_working_directory_reads_from_here(tmp_path, monkeypatch):
+    """Older reports: relative paths are taken from the current folder."""
+    reports = make_run(tmp_path / "run", monkeypatch)
+    report = json.loads(reports["P16"].read_text())
+    del report["provenance"]["working_directory"]
+    reports["P16"].write_text(json.dumps(report))
+    assert verify(reports["P16"]).stands
+    monkeypatch.chdir(tmp_path)
+    assert {c.detail for c in verify(reports["P16"]).mismatches} == {"missing"}
+
+
+def test_a_report_without_samples_or_patient_is_named_not_a_traceback(tmp_path, monkeypatch):
+    reports = make_run(tmp_path / "run", monkeypatch)
+    report = json.loads(reports["P16"].read_text())
+    del report["samples"], report["patient_id"]
+    reports["P16"].write_text(json.dumps(report))
+    result = verify(reports["P16"], rerun=True)
+    assert result.patient_id == "" and not result.stands
+    assert {c.name for c in result.mismatches} >= {"report.json", "inputs"}
+
+
+def test_exports_fall_back_to_the_bundled_gene_table_when_the_panel_is_gone(tmp_path, monkeypatch):
+    from mapk_filter.exports import hgnc_ids
+    from mapk_filter.panel import load_panel
+    from mapk_filter.verify import exporters
+
+    reports = make_run(tmp_path / "run", monkeypatch)
+    report = json.loads(reports["P16"].read_text())
+    files = report["provenance"]["panel"]["files"]
+    files.update({name: f"/nonexistent/{name}" for name in files})
+    reports["P16"].write_text(json.dumps(report))
+    for name, export in exporters().items():
+        (reports["P16"].parent / name).write_text(
+            json.dumps(export(report, hgnc_ids(load_panel())))
+        )
+    result = verify(reports["P16"])
+    assert {c.what for c in result.mismatches} == {"panel"}
+    assert [c.detail for c in result.checks if c.what == "export"] == [
+        "agrees with report.json"
+    ] * 2
+
+
+def test_an_unreadable_file_is_a_mismatch(tmp_path, monkeypatch):
+    reports = make_run(tmp_path / "run", monkeypatch)
+    report = json.loads(reports["P16"].read_text())
+    report["provenance"]["inputs"].append(
+        {"path": "/proc/self/mem", "sha256": "0" * 64, "role": "small_variants"}
+    )
+    reports["P16"].write_text(json.dumps(report))
+    [mismatch] = [c for c in verify(reports["P16"]).mismatches if c.what == "input"]
+    assert mismatch.name == "/proc/self/mem" and mismatch.detail.startswith("unreadable: ")
+
+
+def test_a_rerun_or_export_error_is_named_not_a_traceback(tmp_path, monkeypatch):
+    from mapk_filter.exports import hgnc_ids
+    from mapk_filter.panel import load_panel
+    from mapk_filter.verify import exporters
+
+    reports = make_run(tmp_path / "run", monkeypatch)
+    report = json.loads(reports["P16"].read_text())
+    for name, export in exporters().items():
+        (reports["P16"].parent / name).write_text(
+            json.dumps(export(report, hgnc_ids(load_panel())))
+        )
+    report["provenance"]["inputs"][2]["settings"] = "thresholds"  # not a mapping
+    report["rules"]["B-L1"] = "a rule as text"  # the schema leaves this part open
+    reports["P16"].write_text(json.dumps(report))
+    result = verify(reports["P16"], rerun=True)
+    [rerun] = [c for c in result.checks if c.what == "rerun"]
+    assert (rerun.name, rerun.ok) == ("decision", False)
+    assert rerun.detail.startswith("could not be re-decided (AttributeError: ")
+    details = {c.name: c.detail for c in result.mismatches if c.what == "export"}
+    assert details["fhir.json"].startswith("cannot be derived from report.json (AttributeError: ")
+
+
+def test_first_difference_of_unlike_values():
+    assert first_difference({"a": 1}, [1]) == "/"
+    assert first_difference([1], {"a": 1}) == "/"

@@ -421,7 +421,7 @@ def _compare(report: Mapping[str, Any], again: Mapping[str, Any]) -> list[Check]
         difference = first_difference(report.get(key), again.get(key), key)
         if difference is None:
             if key in FIRST:
-                checks.append(Check("rerun", key, True, _same(key, report.get(key))))
+                checks.append(Check("rerun", key, True, _same(report.get(key))))
         elif key == "decision":
             checks.append(
                 Check("rerun", key, False, f"{report.get(key)} recorded, {again.get(key)} now")
@@ -440,7 +440,7 @@ def _compare(report: Mapping[str, Any], again: Mapping[str, Any]) -> list[Check]
 FIRST = {"decision": 0, "assessment": 1, "reasons": 2, "findings": 3}
 
 
-def _same(key: str, value: Any) -> str:
+def _same(value: Any) -> str:
     if isinstance(value, Sequence) and not isinstance(value, str):
         return f"the same when decided again ({len(value)})"
     return f"the same when decided again ({value})"
