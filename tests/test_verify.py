@@ -61,6 +61,14 @@ def decide_run(
     monkeypatch.chdir(workdir)
     sheet = Path("batch/samples.tsv")
     rows = read_samples(sheet, strict=False)
+    # as the workflow does: a row whose file is missing is left out, and its patient told
+    left_out = {r.patient_id: f"{sheet} sample {r.sample_id}: file not found" for r in rows}
+    left_out = {
+        p: m
+        for p, m in left_out.items()
+        if any(r.patient_id == p and not r.path.is_file() for r in rows)
+    }
+    rows = [r for r in rows if r.path.is_file()]
     for row in rows:
         classify_sample(
             sample_sheet=sheet,
@@ -87,7 +95,7 @@ def decide_run(
             out_dir=Path("results/patients") / patient,
             panel_dir=panel,
             rules_path=rules,
-            sheet_errors=sheet_errors,
+            sheet_errors=sheet_errors + ((left_out[patient],) if patient in left_out else ()),
         )
         reports[patient] = workdir / "results" / "patients" / patient / "report.json"
     return reports
@@ -318,13 +326,13 @@ def test_exports_beside_a_report_must_agree_with_it(tmp_path, monkeypatch):
     checked = {c.name: c for c in verify(reports["P16"]).checks if c.what == "export"}
     assert sorted(checked) == ["fhir.json", "phenopacket.json"]
     assert {c.detail for c in checked.values()} == {"agrees with report.json"}
-    edited = json.loads((folder / "phenopacket.json").read_text())
-    edited["subject"]["id"] = "P99"
-    (folder / "phenopacket.json").write_text(json.dumps(edited))
-    (folder / "fhir.json").write_text("{ truncated")
+    edited = json.loads((folder / "fhir.json").read_text())
+    edited["type"] = "document"
+    (folder / "fhir.json").write_text(json.dumps(edited))
+    (folder / "phenopacket.json").write_text("{ truncated")
     mismatches = {c.name: c.detail for c in verify(reports["P16"]).mismatches}
-    assert mismatches["phenopacket.json"] == "disagrees with report.json at /subject/id"
-    assert mismatches["fhir.json"].startswith("unreadable: ")
+    assert mismatches["fhir.json"] == "disagrees with report.json at /type"
+    assert mismatches["phenopacket.json"].startswith("unreadable: ")
 
 
 def test_a_report_from_other_code_does_not_stand(tmp_path, monkeypatch):
@@ -505,11 +513,20 @@ def test_a_report_missing_a_part_of_its_provenance_does_not_stand(tmp_path, monk
     """Older or damaged reports: never a traceback, never a pass (with --rerun too)."""
     reports = make_run(tmp_path / "run", monkeypatch)
     report = json.loads(reports["P16"].read_text())
+    from mapk_filter.exports import hgnc_ids
+    from mapk_filter.panel import load_panel
+    from mapk_filter.verify import exporters
+
+    for name, export in exporters().items():  # the gene table is looked up even so
+        (reports["P16"].parent / name).write_text(
+            json.dumps(export(report, hgnc_ids(load_panel())))
+        )
     where, _, key = part.rpartition(".")
     holder = report["provenance"][where] if where else report["provenance"]
     del holder[key]
     if part == "exports":  # the report names none: then none is required, but one there
         (reports["P16"].parent / "fhir.json").write_text("{}")  # must still agree
+        (reports["P16"].parent / "phenopacket.json").unlink()
     reports["P16"].write_text(json.dumps(report))
     for rerun in (False, True):
         result = verify(reports["P16"], rerun=rerun)
@@ -527,6 +544,16 @@ def test_a_report_missing_a_part_of_its_provenance_does_not_stand(tmp_path, monk
         "exports": "disagrees with report.json at /entry",
     }[part]
     assert any(d == expected or d.startswith(expected) for d in details), details
+    name = {
+        "tool_version": "mapk-filter version",
+        "tool_sha256": "mapk-filter source",
+        "rules": "rules file",
+        "rules.path": "rules file",
+        "panel": "panel tables",
+        "panel.checksums_sha256": "panel tables",
+    }.get(part)
+    if name:
+        assert name in {c.name for c in verify(reports["P16"]).mismatches}
 
 
 def _version() -> str:
@@ -727,3 +754,22 @@ def test_a_rerun_or_export_error_is_named_not_a_traceback(tmp_path, monkeypatch)
 def test_first_difference_of_unlike_values():
     assert first_difference({"a": 1}, [1]) == "/"
     assert first_difference([1], {"a": 1}) == "/"
+
+
+def test_rerun_keeps_the_rows_left_out_and_the_default_build(tmp_path, monkeypatch):
+    """A row the run left out (its file missing) is written again for its timepoint only;
+    rows without a genome_build are read again on the build they were read on."""
+    reports = make_run(tmp_path / "run", monkeypatch)
+    sheet = tmp_path / "run" / "batch" / "samples.tsv"
+    header, *rows = sheet.read_text().splitlines()
+    build = header.split("\t").index("genome_build")
+    blanked = [
+        "\t".join("" if i == build else c for i, c in enumerate(r.split("\t"))) for r in rows
+    ]
+    extra = "P16\tP16_lost\tsmall_variants\tlost.vcf\t\t\tGRCh38\tdiagnosis"
+    sheet.write_text("\n".join([header, *blanked, extra]) + "\n")
+    reports = decide_run(tmp_path / "run", monkeypatch)
+    report = json.loads(reports["P16"].read_text())
+    assert any("P16_lost: file not found" in p for p in report["input_problems"])
+    result = verify(reports["P16"], rerun=True)
+    assert result.stands, failed(result)

@@ -402,7 +402,6 @@ def _rerun_sheet(
             values["sample_id"], str(path if path.is_absolute() else sheet.parent / path)
         )
         lines.append("\t".join(values[c] for c in SAMPLE_COLUMNS))
-    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return out
 
