@@ -22,11 +22,14 @@ from .rules import ClinicalCriterion, TrialRules
 from .sheets import Patient
 from .timepoints import Timepoint, serial_view
 
+# How a sample-sheet row the run left out is named among the input problems (`mapk-filter
+# verify --rerun` reads them back by it).
+SHEET_ROW_LEFT_OUT = "sample sheet row left out"
 # Reasons that say input could not be used (assessment "incomplete").
 INPUT_PROBLEM_PREFIXES = (
     "exclusion (",
     "input file could not be read",
-    "sample sheet row left out",
+    SHEET_ROW_LEFT_OUT,
     "the patient's files",
     "no variant file listed",
     "no small-variant file was read",
@@ -223,7 +226,7 @@ def decide(
     not_met = [c for c in clinical if c.status == CriterionStatus.NOT_MET]
     unknown = [c for c in clinical if c.status == CriterionStatus.UNKNOWN]
     errors = [s.accounting.error for s in samples if s.accounting.error]
-    errors += [f"sample sheet row left out: {e}" for e in sheet_errors]
+    errors += [f"{SHEET_ROW_LEFT_OUT}: {e}" for e in sheet_errors]
     errors += list(view.problems)
     if not samples and not sheet_errors:
         errors.append("no variant file listed for this patient: nothing was assessed")

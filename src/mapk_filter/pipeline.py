@@ -248,6 +248,7 @@ def report_patients(
     from .verify import exporters
 
     panel, rules = load_panel(panel_dir), load_rules(rules_path)
+    derive, hgnc = exporters(), hgnc_ids(panel)
     rows: dict[str, list[SampleRow]] = {}  # the sheet is read once for the whole shard
     for row in read_samples(sample_sheet, strict=False):
         rows.setdefault(row.patient_id, []).append(row)
@@ -276,7 +277,7 @@ def report_patients(
         html = render_patient(written)
         atomic_write(out_dir / "report.html", html)
         for name in exports:  # from report.json as written, as `mapk-filter verify` does
-            write_json(out_dir / name, exporters()[name](written, hgnc_ids(panel)))
+            write_json(out_dir / name, derive[name](written, hgnc))
         if pdf:
             from .reports.pdf import write_pdf
 

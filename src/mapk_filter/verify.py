@@ -35,8 +35,6 @@ from .errors import MapkFilterError
 from .exports import EXPORTS
 from .resources import sha256_file
 
-SHEET_ROW_LEFT_OUT = "sample sheet row left out: "
-
 
 class ReportUnreadable(MapkFilterError):
     """The report itself cannot be read as a mapk-filter report."""
@@ -290,12 +288,16 @@ def _hgnc(report: Mapping[str, Any], where: Locator) -> dict[str, str]:
     from .exports import hgnc_ids
     from .panel import load_panel
 
-    files = report["provenance"].get("panel", {}).get("files", {})
-    folder = where.find(files["panel_genes.tsv"]).parent if "panel_genes.tsv" in files else None
     try:
-        return hgnc_ids(load_panel(folder))
+        return hgnc_ids(load_panel(_panel_folder(report["provenance"], where)))
     except MapkFilterError:
         return hgnc_ids(load_panel())
+
+
+def _panel_folder(prov: Mapping[str, Any], where: Locator) -> Path | None:
+    """Where the panel the report was made with is now (None: not recorded)."""
+    files = prov.get("panel", {}).get("files", {})
+    return where.find(files["panel_genes.tsv"]).parent if "panel_genes.tsv" in files else None
 
 
 def first_difference(expected: Any, actual: Any, at: str = "") -> str | None:
@@ -333,6 +335,7 @@ def rerun_checks(report: Mapping[str, Any], where: Locator) -> list[Check]:
 
 
 def _redecide(report: Mapping[str, Any], where: Locator, tmp: Path) -> dict[str, Any]:
+    from .decide import SHEET_ROW_LEFT_OUT
     from .pipeline import classify_sample, decide_patient
     from .settings import from_recorded
 
@@ -342,8 +345,9 @@ def _redecide(report: Mapping[str, Any], where: Locator, tmp: Path) -> dict[str,
     patient_id = str(report["patient_id"])
     samples = _rerun_sheet(sheets["sample sheet"], patient_id, report, where, tmp / "samples.tsv")
     settings = {i["sample_id"]: i.get("settings", {}) for i in inputs if i.get("sample_id")}
-    panel_files = prov.get("panel", {}).get("files", {})
-    panel_dir = where.find(panel_files["panel_genes.tsv"]).parent
+    panel_dir = _panel_folder(prov, where)
+    if panel_dir is None:
+        raise KeyError("panel_genes.tsv")  # no recorded panel: not re-decided on the bundled one
     rules_path = where.find(prov["rules"]["path"])
     results = []
     for sample in report.get("samples", []):
@@ -361,10 +365,9 @@ def _redecide(report: Mapping[str, Any], where: Locator, tmp: Path) -> dict[str,
             out=out,
         )
         results.append(out)
+    prefix = f"{SHEET_ROW_LEFT_OUT}: "  # as decide names them
     left_out = tuple(
-        p.removeprefix(SHEET_ROW_LEFT_OUT)
-        for p in report.get("input_problems", [])
-        if p.startswith(SHEET_ROW_LEFT_OUT)
+        p.removeprefix(prefix) for p in report.get("input_problems", []) if p.startswith(prefix)
     )
     again = decide_patient(
         patient_sheet=sheets["patient sheet"],
