@@ -139,8 +139,6 @@ def classify_from_sheet(
 def decide_example_batch(out: Path, patients: list[str] | None = None) -> dict[str, Path]:
     """The bundled example batch (or some of its patients) classified and decided in-process
     by the functions the workflow's jobs call: patient -> its report.json."""
-    from mapk_filter.pipeline import classify_sample, decide_patient
-    from mapk_filter.settings import Reference
     from mapk_filter.sheets import read_samples
 
     batch = REPO / "resources" / "example_batch"
@@ -148,30 +146,54 @@ def decide_example_batch(out: Path, patients: list[str] | None = None) -> dict[s
     rows = [
         r for r in read_samples(sheet, strict=False) if patients is None or r.patient_id in patients
     ]
+    return decide_rows(batch / "patients.tsv", sheet, rows, samples_out=out, patients_out=out)
+
+
+def decide_rows(
+    patient_sheet: Path,
+    sample_sheet: Path,
+    rows: list[Any],
+    *,
+    samples_out: Path,
+    patients_out: Path,
+    filters: Filters | None = None,
+    panel: Path | None = None,
+    rules: Path | None = None,
+    sheet_errors: dict[str, tuple[str, ...]] | None = None,
+) -> dict[str, Path]:
+    """Each sample row classified (``samples_out/<sample_id>.json``) and each of their
+    patients decided (``patients_out/<patient_id>/``), as the workflow's jobs do: patient ->
+    its report.json. ``sheet_errors``: per patient, the sheet rows the run left out."""
+    from mapk_filter.pipeline import classify_sample, decide_patient
+    from mapk_filter.settings import Reference
+
     for row in rows:
         classify_sample(
-            sample_sheet=sheet,
+            sample_sheet=sample_sheet,
             sample_id=row.sample_id,
             patient_id=row.patient_id,
             default_build="GRCh38",
-            filters=Filters(),
+            filters=filters or Filters(),
             reference=Reference(),
-            panel_dir=None,
-            rules_path=None,
-            out=out / f"{row.sample_id}.json",
+            panel_dir=panel,
+            rules_path=rules,
+            out=samples_out / f"{row.sample_id}.json",
         )
     reports = {}
-    for patient in sorted({r.patient_id for r in rows}):
+    for patient in sorted({r.patient_id for r in rows} | set(sheet_errors or {})):
         decide_patient(
-            patient_sheet=batch / "patients.tsv",
-            sample_sheet=sheet,
+            patient_sheet=patient_sheet,
+            sample_sheet=sample_sheet,
             patient_id=patient,
-            sample_results=[out / f"{r.sample_id}.json" for r in rows if r.patient_id == patient],
-            out_dir=out / patient,
-            panel_dir=None,
-            rules_path=None,
+            sample_results=[
+                samples_out / f"{r.sample_id}.json" for r in rows if r.patient_id == patient
+            ],
+            out_dir=patients_out / patient,
+            panel_dir=panel,
+            rules_path=rules,
+            sheet_errors=(sheet_errors or {}).get(patient, ()),
         )
-        reports[patient] = out / patient / "report.json"
+        reports[patient] = patients_out / patient / "report.json"
     return reports
 
 

@@ -13,12 +13,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import REPO
+from helpers import REPO, decide_rows
 
 from mapk_filter.cli import main
-from mapk_filter.pipeline import classify_sample, decide_patient
 from mapk_filter.resources import sha256_file, trial_rules_path
-from mapk_filter.settings import Filters, Reference
+from mapk_filter.settings import Filters
 from mapk_filter.sheets import read_samples
 from mapk_filter.verify import Locator, first_difference, verify
 
@@ -62,43 +61,23 @@ def decide_run(
     sheet = Path("batch/samples.tsv")
     rows = read_samples(sheet, strict=False)
     # as the workflow does: a row whose file is missing is left out, and its patient told
-    left_out = {r.patient_id: f"{sheet} sample {r.sample_id}: file not found" for r in rows}
-    left_out = {
-        p: m
-        for p, m in left_out.items()
-        if any(r.patient_id == p and not r.path.is_file() for r in rows)
-    }
-    rows = [r for r in rows if r.path.is_file()]
+    left_out: dict[str, tuple[str, ...]] = {p: sheet_errors for p in PATIENTS}
     for row in rows:
-        classify_sample(
-            sample_sheet=sheet,
-            sample_id=row.sample_id,
-            patient_id=row.patient_id,
-            default_build="GRCh38",
-            filters=filters or Filters(),
-            reference=Reference(),
-            panel_dir=panel,
-            rules_path=rules,
-            out=Path("results/samples") / f"{row.sample_id}.json",
-        )
-    reports = {}
-    for patient in PATIENTS:
-        decide_patient(
-            patient_sheet=Path("batch/patients.tsv"),
-            sample_sheet=sheet,
-            patient_id=patient,
-            sample_results=[
-                Path("results/samples") / f"{r.sample_id}.json"
-                for r in rows
-                if r.patient_id == patient
-            ],
-            out_dir=Path("results/patients") / patient,
-            panel_dir=panel,
-            rules_path=rules,
-            sheet_errors=sheet_errors + ((left_out[patient],) if patient in left_out else ()),
-        )
-        reports[patient] = workdir / "results" / "patients" / patient / "report.json"
-    return reports
+        if not row.path.is_file():
+            message = f"{sheet} sample {row.sample_id}: file not found"
+            left_out[row.patient_id] = (*left_out[row.patient_id], message)
+    reports = decide_rows(
+        Path("batch/patients.tsv"),
+        sheet,
+        [r for r in rows if r.path.is_file()],
+        samples_out=Path("results/samples"),
+        patients_out=Path("results/patients"),
+        filters=filters,
+        panel=panel,
+        rules=rules,
+        sheet_errors=left_out,
+    )
+    return {patient: workdir / path for patient, path in reports.items()}
 
 
 def failed(result) -> list[str]:
