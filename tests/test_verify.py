@@ -535,6 +535,9 @@ def test_a_report_missing_a_part_of_its_provenance_does_not_stand(tmp_path, monk
     }.get(part)
     if name:
         assert name in {c.name for c in verify(reports["P16"]).mismatches}
+    if part == "panel.files":  # nor is it decided again on the bundled panel instead
+        [rerun] = [c for c in verify(reports["P16"], rerun=True).checks if c.what == "rerun"]
+        assert rerun.detail == "could not be re-decided: 'panel_genes.tsv'"
 
 
 def _version() -> str:
