@@ -394,7 +394,7 @@ class Row:
     ratio: str
     peak_rss_mb: str
     target: str
-    met: bool
+    met: bool | None  # None: a reference row without a target
     values: dict[str, float | int | None] = field(default_factory=dict)
 
 
@@ -433,7 +433,11 @@ def run_wgs(
     work.mkdir(parents=True, exist_ok=True)
     bed = panel_bed(inputs / "panel.bed")
     sizes = sorted({args.flat_from, args.records} - {0})
-    progress("warm-up: python -m mapk_filter.cli --version (byte-compiles src/ once)")
+    # Byte-compiled as an installed wheel is (pip compiles at install time), also where
+    # PYTHONDONTWRITEBYTECODE keeps imports from writing .pyc files.
+    progress("warm-up: python -m compileall src/mapk_filter, then mapk-filter --version")
+    measure("compile", [sys.executable, "-m", "compileall", "-q", str(SRC / "mapk_filter")],
+            work / "compile.log")  # fmt: skip
     measure("warm-up", [sys.executable, "-m", "mapk_filter.cli", "--version"], work / "warm.log")
     rows: list[Row] = []
     by_size: dict[tuple[int, str], Run] = {}
@@ -465,6 +469,8 @@ def run_wgs(
             )
             runs += [ref, ours]
             by_size[records, mode] = ours
+            if mode == "indexed":
+                rows.append(floor_row(args, records, vcf, bed, ref, runs))
             limit = INDEXED_RATIO if mode == "indexed" else STREAMING_RATIO
             ratio = ours.seconds / ref.seconds
             rows.append(
@@ -511,6 +517,39 @@ def run_wgs(
     else:
         notes.append("memory flatness not measured: --flat-from equals --records")
     return rows
+
+
+def floor_row(
+    args: argparse.Namespace, records: int, vcf: Path, bed: Path, ref: Run, runs: list[Run]
+) -> Row:
+    """The bare cyvcf2 reader (floor_reader.py) on the indexed file: what any Python reader
+    costs, so the classify ratio splits into that floor and what mapk-filter adds."""
+    work = args.out / "wgs"
+    floor = measured(
+        f"wgs {records:,} indexed: bare cyvcf2 reader (floor_reader.py)",
+        [sys.executable, str(REPO / "benchmarks" / "floor_reader.py"), str(bed), str(vcf),
+         str(work / f"floor_{records}.json")],
+        work / f"floor_{records}.log",
+        args.repeat,
+    )  # fmt: skip
+    runs.append(floor)
+    ratio = floor.seconds / ref.seconds
+    return Row(
+        f"WGS indexed, {records:,} records: bare cyvcf2 reader (no checks, no findings) vs "
+        "bcftools view -R",
+        f"{floor.seconds:.2f}",
+        f"{ref.seconds:.2f}",
+        f"{ratio:.1f}x",
+        f"{floor.max_rss_mb:.0f}",
+        "none: the floor of any Python reader",
+        None,
+        {
+            "records": records,
+            "floor_seconds": round(floor.seconds, 3),
+            "bcftools_seconds": round(ref.seconds, 3),
+            "ratio": round(ratio, 2),
+        },
+    )
 
 
 def run_batch(
@@ -594,7 +633,7 @@ def table(rows: Sequence[Row]) -> str:
     ]
     lines += [
         f"| {r.case} | {r.mapk_filter} | {r.bcftools} | {r.ratio} | {r.peak_rss_mb} "
-        f"| {r.target} | {'yes' if r.met else 'no'} |"
+        f"| {r.target} | {'-' if r.met is None else 'yes' if r.met else 'no'} |"
         for r in rows
     ]
     return "\n".join(lines)
@@ -730,7 +769,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for note in notes:
         print(f"- {note}")
     progress(f"wrote {args.out / 'results.md'} and results.json")
-    return 1 if args.check and not all(r.met for r in rows) else 0
+    return 1 if args.check and any(r.met is False for r in rows) else 0
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ catch-all ("please report").
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -78,6 +79,8 @@ def test_bad_file(tmp_path, row):
     name, kind, outcome, message = row["file"], row["kind"], row["outcome"], row["message"]
     path = _copy(tmp_path, name)
     result, error = classify(tmp_path, path, kind)
+    # hashed beside the reading: the digest is the file's, also when it cannot be read
+    assert result.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     if error is not None:
         assert "please report" not in error, error
         assert "Traceback" not in error, error

@@ -153,6 +153,40 @@ def test_a_garbage_index_is_not_trusted(tmp_path):
     assert why is not None and why.startswith("unreadable")
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "mutect2_indexed.vcf.gz",
+        "bad/index_from_other_file.vcf.gz",
+        "bad/index_csi_from_other_file.vcf.gz",
+        "bad/unsorted_with_index.vcf.gz",
+        "bad/index_older_than_file.vcf.gz",
+    ],
+)
+def test_the_open_reader_gives_the_verdict_a_reader_of_its_own_gives(tmp_path, name):
+    """The reader opened for the header checks is handed to the index check (its index is
+    already loaded): the verdict must be the one a fresh reader of its own gives."""
+    source = DATA / name
+    path = tmp_path / source.name
+    shutil.copyfile(source, path)
+    (index,) = [
+        source.with_name(source.name + s) for s in (".tbi", ".csi") if Path(f"{source}{s}").exists()
+    ]
+    copied = tmp_path / index.name
+    shutil.copyfile(index, copied)
+    stamp = path.stat().st_mtime + (-3600 if "older" in name else 60)
+    os.utime(copied, (stamp, stamp))
+    args = (path, copied, _contigs(path), compression(path))
+    alone = index_distrust(*args)
+    # the unsorted file's index passes these checks: its region queries fail it later
+    assert (alone is None) == (name in ("mutect2_indexed.vcf.gz", "bad/unsorted_with_index.vcf.gz"))
+    shared = VCF(str(path))
+    try:
+        assert index_distrust(*args, shared) == alone
+    finally:
+        shared.close()
+
+
 def test_the_unsorted_file_passes_the_static_checks_and_fails_the_queries(tmp_path):
     """The catalogue's unsorted_with_index: same layout as the sorted file it was indexed
     from, so only the region queries (records out of order) can catch it."""

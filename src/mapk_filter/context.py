@@ -30,7 +30,7 @@ class Source:
     sample_id: str
     patient_id: str
     kind: Kind
-    sha256: str = ""
+    sha256: str = ""  # copied into the result; the pipeline hashes while reading, sets its own
     tumor_name: str | None = None
     normal_name: str | None = None
     caller: str | None = None  # overrides the caller detected from the header

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .errors import DataError
@@ -110,6 +110,7 @@ _REFSEQ_CHROMOSOME = re.compile(r"^NC_0000(\d\d)(?:\.\d+)?$", re.IGNORECASE)
 _REFSEQ_MT = re.compile(r"^NC_012920(?:\.\d+)?$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)  # a file spells few contigs, each asked for once per record
 def normalise_chrom(chrom: str) -> str:
     """One spelling per contig ("9", "X", "MT"), whatever the VCF uses: with or without
     "chr", or a RefSeq chromosome accession (NC_000009.12 is 9)."""

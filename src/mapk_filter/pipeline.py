@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -44,8 +45,7 @@ def _one_row(rows: dict[str, list[SampleRow]], sample_sheet: Path, sample_id: st
     return found[0]
 
 
-def _failed(row: SampleRow, build: str, message: str) -> SampleResult:
-    sha = sha256_file(row.path) if row.path.is_file() else ""
+def _failed(row: SampleRow, build: str, message: str, sha256: str) -> SampleResult:
     return SampleResult(
         sample_id=row.sample_id,
         patient_id=row.patient_id,
@@ -53,7 +53,7 @@ def _failed(row: SampleRow, build: str, message: str) -> SampleResult:
         kind=row.kind,
         genome_build=build,
         build_evidence="sheet" if row.genome_build else "default",
-        sha256=sha,
+        sha256=sha256,
         findings=(),
         accounting=FileAccounting(
             sample_id=row.sample_id, path=str(row.path), kind=row.kind, error=message
@@ -110,32 +110,26 @@ def _classify_row(row: SampleRow, run: Context) -> tuple[SampleResult, str | Non
     build = row.genome_build or run.build
     ctx = replace(run, build=build) if build != run.build else run
     error: str | None = None
-    try:
-        if not row.path.is_file():
-            raise InputError(str(row.path), "file not found")
-        sha256 = sha256_file(row.path)
+    sha256 = ""  # stays empty when the file cannot be hashed
+    with ThreadPoolExecutor(max_workers=1) as hashing:
+        # The file is hashed on another core while it is read (hashlib and file reads
+        # release the GIL); a file that cannot be hashed fails with that error, as when
+        # it was hashed before reading.
+        digest = hashing.submit(sha256_file, row.path) if row.path.is_file() else None
         try:
-            kind = Kind(row.kind)
-        except ValueError:
-            raise InputError(str(row.path), f"unknown kind '{row.kind}'") from None
-        source = Source(
-            path=row.path,
-            sample_id=row.sample_id,
-            patient_id=row.patient_id,
-            kind=kind,
-            sha256=sha256,
-            tumor_name=row.tumor_name,
-            normal_name=row.normal_name,
-            caller=row.caller,
-            build_from_header=row.genome_build is None,
-        )
-        result = classify(source, ctx)
-    except (MapkFilterError, OSError) as exc:
-        error = str(exc)
-        result = _failed(row, build, error)
-    except Exception as exc:  # a reader bug must cost one file, never the batch
-        error = f"{row.path}: could not be read ({type(exc).__name__}: {exc}); please report"
-        result = _failed(row, build, error)
+            if digest is None:
+                raise InputError(str(row.path), "file not found")
+            try:
+                result = _classify_source(row, ctx)
+            finally:
+                sha256 = digest.result()
+            result = replace(result, sha256=sha256)
+        except (MapkFilterError, OSError) as exc:
+            error = str(exc)
+            result = _failed(row, build, error, sha256)
+        except Exception as exc:  # a reader bug must cost one file, never the batch
+            error = f"{row.path}: could not be read ({type(exc).__name__}: {exc}); please report"
+            result = _failed(row, build, error, sha256)
     if result.kind != Kind.SMALL_VARIANTS and not error:
         # Other kinds: their readers check the sheet's (or default) build against the
         # header (check_build); the evidence recorded is the sheet's declaration or none.
@@ -151,6 +145,25 @@ def _classify_row(row: SampleRow, run: Context) -> tuple[SampleResult, str | Non
         note = f"no genome_build in the sample sheet: {build} (the configured default) assumed"
         result = replace(result, notes=(*result.notes, note))
     return replace(result, settings=recorded(ctx.filters, ctx.reference)), error
+
+
+def _classify_source(row: SampleRow, ctx: Context) -> SampleResult:
+    """The row's file read and interpreted; its digest is the caller's to add."""
+    try:
+        kind = Kind(row.kind)
+    except ValueError:
+        raise InputError(str(row.path), f"unknown kind '{row.kind}'") from None
+    source = Source(
+        path=row.path,
+        sample_id=row.sample_id,
+        patient_id=row.patient_id,
+        kind=kind,
+        tumor_name=row.tumor_name,
+        normal_name=row.normal_name,
+        caller=row.caller,
+        build_from_header=row.genome_build is None,
+    )
+    return classify(source, ctx)
 
 
 def decide_patient(

@@ -33,6 +33,8 @@ def number_or_none(value: Any) -> float | None:
 
 def _bits(value: Any) -> int | None:
     """The float32 bit pattern of a FORMAT float (None for other values)."""
+    if type(value) is np.float32:  # what cyvcf2 gives for Type=Float
+        return int(value.view(np.uint32))
     if isinstance(value, np.floating):
         return int(np.asarray(value, dtype=np.float32).view(np.uint32))
     return None
@@ -40,6 +42,8 @@ def _bits(value: Any) -> int | None:
 
 def _missing(value: Any) -> bool:
     """htslib's missing value ('.') or vector-end padding, for an integer or float."""
+    if type(value) is int:  # an Integer field's value (see _row)
+        return value in (_INT_MISSING, _INT_VECTOR_END)
     if value is None:
         return True
     if isinstance(value, str | bytes):
@@ -106,6 +110,9 @@ def _row(array: np.ndarray[Any, Any] | None, sample: int) -> list[Any] | None:
     if array is None:
         return None
     row = array[sample]
+    if isinstance(row, np.ndarray) and row.dtype.kind == "i":
+        values: list[int] = row.tolist()  # Python ints: htslib's markers are the same numbers
+        return values
     return list(row) if hasattr(row, "__len__") and not isinstance(row, str | bytes) else [row]
 
 

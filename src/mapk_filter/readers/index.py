@@ -227,9 +227,16 @@ def first_record(vcf: Any) -> tuple[str, int] | None:
 
 
 def index_distrust(
-    path: Path, index: Path, contig_order: Sequence[str], kind: Compression
+    path: Path,
+    index: Path,
+    contig_order: Sequence[str],
+    kind: Compression,
+    fresh: Any = None,
 ) -> str | None:
-    """Why ``index`` cannot be trusted for ``path`` (None: it can). See the module doc."""
+    """Why ``index`` cannot be trusted for ``path`` (None: it can). See the module doc.
+
+    ``fresh``: an open cyvcf2 reader of ``path`` no record has been read from yet (its
+    first record is read from it, then a region query); None opens one here."""
     if kind != "bgzf":
         return "the file is not bgzip-compressed, so no index can belong to it"
     if int(index.stat().st_mtime) < int(path.stat().st_mtime):
@@ -238,6 +245,8 @@ def index_distrust(
         facts = read_index(index, contig_order)
     except ValueError as exc:
         return f"unreadable: {exc}"
+    if fresh is not None:
+        return _content_problem(path, fresh, facts)
     from cyvcf2 import VCF
 
     vcf = VCF(str(path))

@@ -61,7 +61,7 @@ from .panel_regions import (
     prefiltered,
     worth_prefiltering,
 )
-from .vcf import open_records, open_vcf
+from .vcf import OpenedVcf, open_records, open_vcf
 from .vcf_header import (
     CALLERS,
     HeaderFacts,
@@ -230,11 +230,29 @@ def read_small_variants(
     build) ``declared_build`` is only the configured default, assumed (unverified, see
     ``SmallVariantScan.build_evidence``) when the file cannot tell.
     """
-    opened = open_vcf(path)
+    opened = open_vcf(path)  # one reader serves the header, the index check and the queries
     try:
-        parsers = _annotation_parsers(path, opened.vcf)
+        return _read_opened(
+            opened, panel, declared_build, tumor_name, normal_name, reference, workdir,
+            caller, build_from_header,
+        )  # fmt: skip
     finally:
         opened.close()
+
+
+def _read_opened(
+    opened: OpenedVcf,
+    panel: Panel,
+    declared_build: str,
+    tumor_name: str | None,
+    normal_name: str | None,
+    reference: Reference | None,
+    workdir: Path | None,
+    caller: str | None,
+    build_from_header: bool,
+) -> SmallVariantScan:
+    path = opened.path
+    parsers = _annotation_parsers(path, opened.vcf)
     kind, container_notes, facts = opened.container, opened.notes, opened.facts
     if caller:
         if caller not in CALLERS:
@@ -250,8 +268,8 @@ def read_small_variants(
     )
     notes: list[str] = [call.note, *container_notes]
     tumor, normal = choose_samples(path, facts, tumor_name, normal_name)
-    index = _trusted_index(path, facts, kind, notes)
-    job = _Job(path, panel, facts, call, tumor, normal, parsers, reference, workdir)
+    index = _trusted_index(path, facts, kind, notes, opened.vcf)
+    job = _Job(path, panel, facts, call, tumor, normal, parsers, reference, workdir, opened.vcf)
     try:
         return job.scan(index, list(notes))
     except UntrustedIndex as exc:
@@ -261,14 +279,17 @@ def read_small_variants(
 
 
 def _trusted_index(
-    path: Path, facts: HeaderFacts, kind: Compression, notes: list[str]
+    path: Path, facts: HeaderFacts, kind: Compression, notes: list[str], fresh: Any
 ) -> Path | None:
-    """The index to query, when every index beside the file describes it (else a note)."""
+    """The index to query, when every index beside the file describes it (else a note).
+    ``fresh``: the open reader of ``path`` no record has been read from; the first check
+    reads from it (its index is already loaded), any other opens its own."""
     if path.suffix not in (".gz", ".bcf"):
         return None
     found = find_indexes(path)
-    for index in found:
-        why = index_distrust(path, index, list(facts.contigs), kind)
+    for number, index in enumerate(found):
+        reader = fresh if number == 0 else None
+        why = index_distrust(path, index, list(facts.contigs), kind, reader)
         if why:
             notes.append(f"index {index.name} not trusted ({why}): read by streaming")
             return None
@@ -289,6 +310,7 @@ class _Job:
     parsers: dict[str, list[str]]
     reference: Reference | None
     workdir: Path | None
+    reader: Any  # the open cyvcf2 reader of ``path`` (its index loaded), for region queries
 
     def scan(self, index: Path | None, notes: list[str]) -> SmallVariantScan:
         path, facts, reference = self.path, self.facts, self.reference
@@ -322,10 +344,13 @@ class _Job:
                 raise InputError(str(path), f"with the FASTA's contig lines added: {what}") from exc
             notes.append(f"indels left-aligned with bcftools norm against {reference.fasta.name}")
             queried, regions = regions, None  # the normalised file holds the queried records
-        vcf = open_records(current)
+        reused = current == path and index is not None
+        vcf = self.reader if reused else open_records(current)
         if not parsers and reference is not None and reference.can_annotate:
             assert reference.fasta is not None and reference.gff3 is not None
-            vcf.close()
+            if not reused:
+                vcf.close()
+            reused = False
             annotated = annotate_with_csq(current, reference.fasta, reference.gff3, self.workdir)
             notes.append(
                 "annotated with bcftools csq (pysam) against the configured FASTA and GFF3"
@@ -357,7 +382,8 @@ class _Job:
                     normalised=current != path,
                 )
         finally:
-            vcf.close()
+            if not reused:  # the shared reader is closed by read_small_variants
+                vcf.close()
         return scan
 
 
