@@ -12,6 +12,7 @@ from ..models import SampleEvidence
 
 _INT_MISSING = -2147483648  # htslib's bcf_int32_missing as cyvcf2 returns it
 _INT_VECTOR_END = -2147483647  # bcf_int32_vector_end: padding of a shorter vector
+_INT_MARKERS = frozenset({_INT_MISSING, _INT_VECTOR_END})
 # htslib's float "missing" and "vector end" are NaNs with these bit patterns; a value
 # written as "nan" in the file is a different (quiet) NaN, so it can be told apart.
 _FLOAT_MISSING_BITS = 0x7F800001
@@ -79,6 +80,8 @@ def _present(row: list[Any] | None) -> list[Any] | None:
     """A FORMAT row without its vector-end padding; None when absent or all missing."""
     if row is None:
         return None
+    if row and type(row[0]) is int and _INT_MARKERS.isdisjoint(row):
+        return row  # an Integer row (see _row) without a missing value or padding
     while row and _missing(row[-1]) and not _is_missing_marker(row[-1]):
         row = row[:-1]
     if not row or all(_missing(v) for v in row):
