@@ -20,12 +20,13 @@ from cyvcf2 import VCF
 
 
 def merged(bed: str) -> list[tuple[str, int, int]]:
-    """The BED's regions, 1-based, overlapping ones merged (each record is read once)."""
+    """The BED's regions, 1-based, overlapping and adjacent ones merged (each record is
+    read once, as the package merges them)."""
     spans: list[tuple[str, int, int]] = []
     with open(bed) as handle:
         rows = sorted((c, int(s) + 1, int(e)) for c, s, e, *_ in (ln.split("\t") for ln in handle))
     for chrom, start, end in rows:
-        if spans and spans[-1][0] == chrom and start <= spans[-1][2]:
+        if spans and spans[-1][0] == chrom and start <= spans[-1][2] + 1:
             spans[-1] = (chrom, spans[-1][1], max(end, spans[-1][2]))
         else:
             spans.append((chrom, start, end))

@@ -436,8 +436,12 @@ def run_wgs(
     # Byte-compiled as an installed wheel is (pip compiles at install time), also where
     # PYTHONDONTWRITEBYTECODE keeps imports from writing .pyc files.
     progress("warm-up: python -m compileall src/mapk_filter, then mapk-filter --version")
-    measure("compile", [sys.executable, "-m", "compileall", "-q", str(SRC / "mapk_filter")],
-            work / "compile.log")  # fmt: skip
+    compiled = measure(
+        "compile", [sys.executable, "-m", "compileall", "-q", str(SRC / "mapk_filter")],
+        work / "compile.log",
+    )  # fmt: skip
+    if compiled.returncode:
+        raise SystemExit(f"compileall failed; log {work / 'compile.log'}")
     measure("warm-up", [sys.executable, "-m", "mapk_filter.cli", "--version"], work / "warm.log")
     rows: list[Row] = []
     by_size: dict[tuple[int, str], Run] = {}

@@ -110,3 +110,14 @@ def test_bad_file(tmp_path, row):
     found = [f for f in result.findings if message in f.classification]
     assert in_notes or found, (result.notes, [f.classification for f in result.findings])
     assert all(f.status != Status.FILTERED for f in found), [f.reason for f in found]
+
+
+def test_the_digest_made_beside_the_reading_is_the_files_or_its_error(tmp_path):
+    """The pipeline hashes a file in a thread while reading it: the digest is hashlib's,
+    and a file that cannot be hashed raises the error that names it."""
+    from mapk_filter.pipeline import _Digest
+
+    path = _copy(tmp_path, "af_nan.vcf")
+    assert _Digest(path).result() == hashlib.sha256(path.read_bytes()).hexdigest()
+    with pytest.raises(IsADirectoryError, match=str(tmp_path)):
+        _Digest(tmp_path).result()

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -104,6 +104,32 @@ def classify_samples(
         yield result, error
 
 
+class _Digest:
+    """A file's SHA-256, computed in a thread while the file is read: hashlib and file
+    reads release the GIL, so it runs on another core. A daemon thread: an interrupt does
+    not wait for it."""
+
+    def __init__(self, path: Path) -> None:
+        self._value: str | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(path,), daemon=True)
+        self._thread.start()
+
+    def _run(self, path: Path) -> None:
+        try:
+            self._value = sha256_file(path)
+        except BaseException as exc:  # handed to the reader of the result
+            self._error = exc
+
+    def result(self) -> str:
+        """The hex digest; raises what hashing raised (an OSError naming the file)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
+        return self._value
+
+
 def _classify_row(row: SampleRow, run: Context) -> tuple[SampleResult, str | None]:
     """One sheet row's file, read and interpreted on its build (the sheet's, else the
     configured default)."""
@@ -111,25 +137,23 @@ def _classify_row(row: SampleRow, run: Context) -> tuple[SampleResult, str | Non
     ctx = replace(run, build=build) if build != run.build else run
     error: str | None = None
     sha256 = ""  # stays empty when the file cannot be hashed
-    with ThreadPoolExecutor(max_workers=1) as hashing:
-        # The file is hashed on another core while it is read (hashlib and file reads
-        # release the GIL); a file that cannot be hashed fails with that error, as when
-        # it was hashed before reading.
-        digest = hashing.submit(sha256_file, row.path) if row.path.is_file() else None
+    try:
+        if not row.path.is_file():
+            raise InputError(str(row.path), "file not found")
+        digest = _Digest(row.path)
         try:
-            if digest is None:
-                raise InputError(str(row.path), "file not found")
-            try:
-                result = _classify_source(row, ctx)
-            finally:
-                sha256 = digest.result()
-            result = replace(result, sha256=sha256)
-        except (MapkFilterError, OSError) as exc:
-            error = str(exc)
-            result = _failed(row, build, error, sha256)
-        except Exception as exc:  # a reader bug must cost one file, never the batch
-            error = f"{row.path}: could not be read ({type(exc).__name__}: {exc}); please report"
-            result = _failed(row, build, error, sha256)
+            result = _classify_source(row, ctx)
+        except Exception:
+            sha256 = digest.result()  # a hashing error comes first, as when hashed first
+            raise
+        sha256 = digest.result()
+        result = replace(result, sha256=sha256)
+    except (MapkFilterError, OSError) as exc:
+        error = str(exc)
+        result = _failed(row, build, error, sha256)
+    except Exception as exc:  # a reader bug must cost one file, never the batch
+        error = f"{row.path}: could not be read ({type(exc).__name__}: {exc}); please report"
+        result = _failed(row, build, error, sha256)
     if result.kind != Kind.SMALL_VARIANTS and not error:
         # Other kinds: their readers check the sheet's (or default) build against the
         # header (check_build); the evidence recorded is the sheet's declaration or none.

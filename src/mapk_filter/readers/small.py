@@ -283,7 +283,8 @@ def _trusted_index(
 ) -> Path | None:
     """The index to query, when every index beside the file describes it (else a note).
     ``fresh``: the open reader of ``path`` no record has been read from; the first check
-    reads from it (its index is already loaded), any other opens its own."""
+    reads from it (the index htslib loads for its query then serves the scan's queries),
+    any other opens its own."""
     if path.suffix not in (".gz", ".bcf"):
         return None
     found = find_indexes(path)
@@ -310,7 +311,7 @@ class _Job:
     parsers: dict[str, list[str]]
     reference: Reference | None
     workdir: Path | None
-    reader: Any  # the open cyvcf2 reader of ``path`` (its index loaded), for region queries
+    reader: Any  # the open cyvcf2 reader of ``path``, reused for its region queries
 
     def scan(self, index: Path | None, notes: list[str]) -> SmallVariantScan:
         path, facts, reference = self.path, self.facts, self.reference
