@@ -42,7 +42,7 @@ class Decision(StrEnum):
     NOT_CANDIDATE = "not_candidate"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TranscriptAnnotation:
     """One transcript consequence from VEP CSQ, bcftools BCSQ or SnpEff ANN."""
 
@@ -60,7 +60,7 @@ class TranscriptAnnotation:
         return cls(**{**d, "consequences": tuple(d["consequences"])})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SampleEvidence:
     """Read support for one allele in one sample."""
 
@@ -76,7 +76,7 @@ class SampleEvidence:
         return None if d is None else cls(**d)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SmallVariant:
     """One allele of one VCF record (multi-allelic records are split)."""
 
@@ -128,7 +128,7 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """A classified panel record: what it is, which rule matched, and why."""
 
@@ -221,7 +221,7 @@ class Finding:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileAccounting:
     """Per input file: where every record went. ``reconciles`` must hold."""
 
@@ -252,7 +252,7 @@ class FileAccounting:
         return cls(**{k: v for k, v in d.items() if k in known})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SampleResult:
     """Everything one input file contributed: findings, accounting, notes."""
 
@@ -296,8 +296,9 @@ class SampleResult:
         per-finding dicts that made a whole genome's thousands of findings slow to write."""
         import orjson
 
-        encoded = orjson.dumps(self._fields(self.findings), option=orjson.OPT_INDENT_2)
-        return encoded + b"\n"
+        return orjson.dumps(  # the newline appended by orjson: no second copy of the text
+            self._fields(self.findings), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+        )
 
     @classmethod
     def from_json(cls, data: bytes) -> SampleResult:
