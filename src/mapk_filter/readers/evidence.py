@@ -221,6 +221,51 @@ def allele_depths(variant: Any, sample: int, allele: int) -> SampleEvidence:
     AD without one value per allele, more alt reads than depth) is left out and named in
     ``SampleEvidence.invalid``; a missing value ('.') stays missing.
     """
+    return _plain_allele_depths(variant, sample, allele) or _allele_depths(variant, sample, allele)
+
+
+def _plain_allele_depths(variant: Any, sample: int, allele: int) -> SampleEvidence | None:
+    """The usual record in one pass, or None for the general path (``_allele_depths``).
+
+    Usual: Integer AD with one count per allele, none missing or negative; Integer DP
+    written and not negative, or absent; Float AF with one value per ALT, each in 0-1, or
+    absent; alt reads not above depth. For such values the general path finds
+    nothing to name and gives the same evidence, which tests/test_evidence_paths.py
+    checks over a grid of usual and unusual values.
+    """
+    ad = _fmt(variant, "AD")
+    if ad is None or ad.dtype.kind != "i":
+        return None
+    counts: list[int] = ad[sample].tolist()
+    if len(counts) != len(variant.ALT) + 1 or min(counts) < 0:  # markers are negative
+        return None
+    alt_reads, summed = counts[allele], sum(counts)
+    dp = _fmt(variant, "DP")
+    if dp is None:
+        depth = summed
+    else:
+        if dp.dtype.kind != "i":
+            return None
+        depth = dp[sample].tolist()[0]
+        if depth < 0:  # a marker or a negative count: named by the general path
+            return None
+    if alt_reads > depth:
+        return None
+    af = _fmt(variant, "AF")
+    if af is None:
+        vaf = alt_reads / summed if summed else None
+    else:
+        if af.dtype != np.float32:
+            return None
+        fractions: list[float] = af[sample].tolist()
+        if len(fractions) != len(variant.ALT) or not all(0 <= f <= 1 for f in fractions):
+            return None  # NaN fails too: missing, padding or written "nan"
+        vaf = fractions[allele - 1]
+    return SampleEvidence(depth=depth, alt_reads=alt_reads, vaf=vaf)
+
+
+def _allele_depths(variant: Any, sample: int, allele: int) -> SampleEvidence:
+    """Every value checked and any that cannot be evidence named (see allele_depths)."""
     check = _Checked()
     n_alts = len(variant.ALT)
     alt_reads: int | None = None
