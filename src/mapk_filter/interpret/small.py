@@ -157,9 +157,11 @@ class Classifier:
         chrom = normalise_chrom(variant.chrom)
         pos, ref, alt = trim_alleles(variant.pos, variant.ref, variant.alt)
         panel_gene = self.panel.genes[gene]
-        annotation = pick_annotation(
-            [a for a in variant.annotations if a.gene in ("", gene)],
-            (panel_gene.refseq_mane, panel_gene.ensembl_mane),
+        candidates = [a for a in variant.annotations if a.gene in ("", gene)]
+        annotation = (
+            pick_annotation(candidates, (panel_gene.refseq_mane, panel_gene.ensembl_mane))
+            if candidates
+            else None  # what pick_annotation gives for none, without its transcript set
         )
         hgvs = {
             "transcript": annotation.transcript if annotation else panel_gene.refseq_mane,
