@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,12 @@ SOURCE = REPO / "src"
 os.environ["PYTHONPATH"] = os.pathsep.join(
     p for p in (str(SOURCE), os.environ.get("PYTHONPATH", "")) if p
 )
+
+# Some workflow tests start snakemake from several threads at once (test_bad_sheets). With
+# vfork, CPython's default on Linux, a child shares the parent's memory until its exec, and
+# one such start failed with EFAULT ("Bad address") while the other threads ran; fork gives
+# each child its own copy of the memory, at the cost of copying page tables.
+subprocess._USE_VFORK = False  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session")
