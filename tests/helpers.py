@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 from dataclasses import fields
 from pathlib import Path
@@ -89,6 +91,23 @@ def workflow_command(workdir: Path, *extra: str, cores: int = 2) -> list[str]:
         str(cores),
         *extra,
     ]
+
+
+def copy_with_index(source: Path, folder: Path) -> Path:
+    """The file and its .tbi/.csi in ``folder``, the index's time set (git keeps none): an
+    hour older than the file for the stale-index case (``index_older_than_file`` in the
+    name), a minute newer otherwise. Returns the copied file."""
+    path = folder / source.name
+    shutil.copyfile(source, path)
+    stamp = path.stat().st_mtime
+    for suffix in (".tbi", ".csi"):
+        index = source.with_name(source.name + suffix)
+        if index.exists():
+            copied = folder / index.name
+            shutil.copyfile(index, copied)
+            when = stamp - 3600 if "index_older_than_file" in source.name else stamp + 60
+            os.utime(copied, (when, when))
+    return path
 
 
 def run_workflow(workdir: Path, *extra: str, cores: int = 2) -> subprocess.CompletedProcess[str]:

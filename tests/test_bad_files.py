@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import os
-import shutil
 from pathlib import Path
 
 import pytest
-from helpers import classify_from_sheet
+from helpers import classify_from_sheet, copy_with_index
 
 from mapk_filter.models import SampleResult, Status
 
@@ -30,22 +28,6 @@ def _rows() -> list[dict[str, str]]:
 
 
 ROWS = _rows()
-
-
-def _copy(tmp_path: Path, name: str) -> Path:
-    """The file and its index in a fresh folder, the index's time set (git keeps none):
-    an hour older than the file for the stale-index case, a minute newer otherwise."""
-    path = tmp_path / name
-    shutil.copyfile(BAD / name, path)
-    stamp = path.stat().st_mtime
-    for suffix in (".tbi", ".csi"):
-        source = BAD / f"{name}{suffix}"
-        if source.exists():
-            index = tmp_path / source.name
-            shutil.copyfile(source, index)
-            when = stamp - 3600 if "index_older_than_file" in name else stamp + 60
-            os.utime(index, (when, when))
-    return path
 
 
 def classify(tmp_path: Path, path: Path, kind: str) -> tuple[SampleResult, str | None]:
@@ -77,7 +59,7 @@ def test_the_catalogue_is_complete():
 @pytest.mark.parametrize("row", ROWS, ids=[r["file"] for r in ROWS])
 def test_bad_file(tmp_path, row):
     name, kind, outcome, message = row["file"], row["kind"], row["outcome"], row["message"]
-    path = _copy(tmp_path, name)
+    path = copy_with_index(BAD / name, tmp_path)
     result, error = classify(tmp_path, path, kind)
     # hashed beside the reading: the digest is the file's, also when it cannot be read
     assert result.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
@@ -117,7 +99,7 @@ def test_the_digest_made_beside_the_reading_is_the_files_or_its_error(tmp_path):
     and a file that cannot be hashed raises the error that names it."""
     from mapk_filter.pipeline import _Digest
 
-    path = _copy(tmp_path, "af_nan.vcf")
+    path = copy_with_index(BAD / "af_nan.vcf", tmp_path)
     assert _Digest(path).result() == hashlib.sha256(path.read_bytes()).hexdigest()
     with pytest.raises(IsADirectoryError, match=str(tmp_path)):
         _Digest(tmp_path).result()

@@ -17,6 +17,7 @@ import pysam
 import pysam.bcftools
 import pytest
 from cyvcf2 import VCF
+from helpers import copy_with_index
 
 from mapk_filter.errors import InputError
 from mapk_filter.readers import panel_regions, small
@@ -164,18 +165,10 @@ def test_a_garbage_index_is_not_trusted(tmp_path):
     ],
 )
 def test_the_open_reader_gives_the_verdict_a_reader_of_its_own_gives(tmp_path, name):
-    """The reader opened for the header checks is handed to the index check (its index is
-    already loaded): the verdict must be the one a fresh reader of its own gives."""
-    source = DATA / name
-    path = tmp_path / source.name
-    shutil.copyfile(source, path)
-    (index,) = [
-        source.with_name(source.name + s) for s in (".tbi", ".csi") if Path(f"{source}{s}").exists()
-    ]
-    copied = tmp_path / index.name
-    shutil.copyfile(index, copied)
-    stamp = path.stat().st_mtime + (-3600 if "older" in name else 60)
-    os.utime(copied, (stamp, stamp))
+    """The reader opened for the header checks is handed to the index check (htslib loads
+    the index for its query): the verdict must be the one a fresh reader of its own gives."""
+    path = copy_with_index(DATA / name, tmp_path)
+    (copied,) = small.find_indexes(path)
     args = (path, copied, _contigs(path), compression(path))
     alone = index_distrust(*args)
     # the unsorted file's index passes these checks: its region queries fail it later
