@@ -253,7 +253,7 @@ def _plain_allele_depths(variant: Any, sample: int, allele: int) -> SampleEviden
         return None
     af = _fmt(variant, "AF")
     if af is None:
-        vaf = alt_reads / summed if summed else None
+        vaf = _vaf(alt_reads, summed)
     else:
         if af.dtype != np.float32:
             return None

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import tempfile
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
@@ -61,7 +62,7 @@ from .panel_regions import (
     prefiltered,
     worth_prefiltering,
 )
-from .vcf import OpenedVcf, open_records, open_vcf
+from .vcf import open_records, open_vcf
 from .vcf_header import (
     CALLERS,
     HeaderFacts,
@@ -230,52 +231,33 @@ def read_small_variants(
     build) ``declared_build`` is only the configured default, assumed (unverified, see
     ``SmallVariantScan.build_evidence``) when the file cannot tell.
     """
-    opened = open_vcf(path)  # one reader serves the header, the index check and the queries
-    try:
-        return _read_opened(
-            opened, panel, declared_build, tumor_name, normal_name, reference, workdir,
-            caller, build_from_header,
-        )  # fmt: skip
-    finally:
-        opened.close()
-
-
-def _read_opened(
-    opened: OpenedVcf,
-    panel: Panel,
-    declared_build: str,
-    tumor_name: str | None,
-    normal_name: str | None,
-    reference: Reference | None,
-    workdir: Path | None,
-    caller: str | None,
-    build_from_header: bool,
-) -> SmallVariantScan:
-    path = opened.path
-    parsers = _annotation_parsers(path, opened.vcf)
-    kind, container_notes, facts = opened.container, opened.notes, opened.facts
-    if caller:
-        if caller not in CALLERS:
-            raise InputError(str(path), f"unknown caller '{caller}'; one of {', '.join(CALLERS)}")
-        facts = replace(facts, caller=caller)
-    fasta = reference.fasta if reference is not None else None
-    call = establish_build(
-        path,
-        facts,
-        None if build_from_header else declared_build,
-        declared_build,
-        _ref_check(path, fasta) if fasta is not None else None,
-    )
-    notes: list[str] = [call.note, *container_notes]
-    tumor, normal = choose_samples(path, facts, tumor_name, normal_name)
-    index = _trusted_index(path, facts, kind, notes, opened.vcf)
-    job = _Job(path, panel, facts, call, tumor, normal, parsers, reference, workdir, opened.vcf)
-    try:
-        return job.scan(index, list(notes))
-    except UntrustedIndex as exc:
-        assert index is not None
-        notes.append(f"index {index.name} not trusted ({exc}): read by streaming")
-        return job.scan(None, notes)
+    with closing(open_vcf(path)) as opened:  # one reader: header, index check, queries
+        parsers = _annotation_parsers(path, opened.vcf)
+        kind, container_notes, facts = opened.container, opened.notes, opened.facts
+        if caller:
+            if caller not in CALLERS:
+                raise InputError(
+                    str(path), f"unknown caller '{caller}'; one of {', '.join(CALLERS)}"
+                )
+            facts = replace(facts, caller=caller)
+        fasta = reference.fasta if reference is not None else None
+        call = establish_build(
+            path,
+            facts,
+            None if build_from_header else declared_build,
+            declared_build,
+            _ref_check(path, fasta) if fasta is not None else None,
+        )
+        notes: list[str] = [call.note, *container_notes]
+        tumor, normal = choose_samples(path, facts, tumor_name, normal_name)
+        index = _trusted_index(path, facts, kind, notes, opened.vcf)
+        job = _Job(path, panel, facts, call, tumor, normal, parsers, reference, workdir, opened.vcf)
+        try:
+            return job.scan(index, list(notes))
+        except UntrustedIndex as exc:
+            assert index is not None
+            notes.append(f"index {index.name} not trusted ({exc}): read by streaming")
+            return job.scan(None, notes)
 
 
 def _trusted_index(
